@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/server"
+	"github.com/coderemote/coderemote/ui"
+)
+
+// cli dispatches a command line and returns the process's exit status.
+func cli(args []string) int {
+	command := "serve"
+	if len(args) > 0 {
+		switch args[0] {
+		case "serve", "run":
+			command, args = args[0], args[1:]
+		case "-h", "-help", "--help", "help":
+			printUsage(os.Stdout, "")
+			return 0
+		}
+	}
+	cfg, err := parse(command, args, getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "coderemote:", err)
+		return 2
+	}
+	log := newLogger(cfg, os.Stderr)
+	if command == "run" {
+		return runFile(cfg, log)
+	}
+	if err := serve(cfg, log); err != nil {
+		log.Error("coderemote stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(cfg config, log *slog.Logger) error {
+	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	pool, err := sandbox.NewPool(cfg.sandbox, log)
+	if err != nil {
+		return err
+	}
+	cfg.server.Version = version
+	cfg.server.UI = ui.FS()
+	srv := server.New(cfg.server, log, pool)
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("Code Remote is running", "url", "http://"+displayAddr(ln.Addr()), "version", version, "data_dir", cfg.dataDir)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.shutdownTimeout)
+	return shutdown(cfg.shutdownTimeout, httpSrv, srv, pool)
+}
+
+// shutdown lets running programs finish within grace, cancels the rest (their
+// clients still get a result), then closes connections and workers.
+func shutdown(grace time.Duration, httpSrv *http.Server, srv *server.Server, pool *sandbox.Pool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	// Answers to cancelled runs still need a moment to be written.
+	httpCtx, httpCancel := context.WithTimeout(context.Background(), grace+3*time.Second)
+	defer httpCancel()
+	done := make(chan error, 1)
+	go func() { done <- httpSrv.Shutdown(httpCtx) }()
+	srv.Shutdown(ctx)
+	pool.Close(ctx)
+	return <-done
+}
+
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if ok && (tcp.IP.IsUnspecified() || tcp.IP == nil) {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return a.String()
+}
+
+// runFile is `coderemote run FILE.py`: it runs the file in the same sandbox,
+// streams its output, and returns its exit code.
+func runFile(cfg config, log *slog.Logger) int {
+	code, err := os.ReadFile(cfg.file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "coderemote:", err)
+		return 2
+	}
+	var stdin io.Reader = os.Stdin
+	if cfg.stdinFile != "" {
+		f, err := os.Open(cfg.stdinFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "coderemote:", err)
+			return 2
+		}
+		defer f.Close()
+		stdin = f
+	}
+	cfg.sandbox.Workers, cfg.sandbox.QueueSize = 1, 1
+	pool, err := sandbox.NewPool(cfg.sandbox, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "coderemote:", err)
+		return 2
+	}
+	defer pool.Close(context.Background())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := pool.Run(ctx, sandbox.Request{
+		Code: string(code), Timeout: cfg.runTimeout, Stdin: stdin,
+		OnOutput: func(s sandbox.Stream, b []byte) {
+			if s == sandbox.Stderr {
+				os.Stderr.Write(b)
+			} else {
+				os.Stdout.Write(b)
+			}
+		},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "coderemote:", err)
+		return 2
+	}
+	reportFailure(os.Stderr, cfg.file, res)
+	return res.ExitCode
+}
+
+// reportFailure explains on stderr what the program's own output does not:
+// policy violations and runs the sandbox stopped.
+func reportFailure(w io.Writer, file string, res sandbox.Result) {
+	for _, v := range res.SecurityViolations {
+		fmt.Fprintf(w, "%s:%d:%d: %s\n", file, v.Line, v.Column, v.Message)
+	}
+	if res.ErrorType == nil || res.Traceback != nil {
+		return
+	}
+	msg := ""
+	if res.Error != nil {
+		msg = *res.Error
+	}
+	fmt.Fprintf(w, "%s: %s\n", *res.ErrorType, msg)
+}

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/server"
+)
+
+// setting is one configuration value: a flag, its environment variable and
+// its default. Flags win over the environment, which wins over defaults.
+type setting struct {
+	name, env, def, help string
+	commands         string // which commands take it: "serve", "run" or "serve run"
+}
+
+var settings = []setting{
+	{"addr", "CR_ADDR", ":8080", "address to listen on", "serve"},
+	{"data-dir", "CR_DATA_DIR", "./data", "directory for data and caches", "serve run"},
+	{"workers", "CR_WORKERS", strconv.Itoa(max(2, runtime.NumCPU())), "programs that run at once (one worker process each)", "serve"},
+	{"queue-size", "CR_QUEUE_SIZE", strconv.Itoa(sandbox.DefaultQueueSize), "runs that may wait for a worker before requests get 503", "serve"},
+	{"memory-limit-mb", "CR_MEMORY_LIMIT_MB", "256", "memory cap of one program, MiB", "serve run"},
+	{"output-limit-kb", "CR_OUTPUT_LIMIT_KB", "1024", "cap on a run's stdout plus stderr, KiB", "serve run"},
+	{"max-code-kb", "CR_MAX_CODE_KB", "64", "largest program accepted, KiB", "serve"},
+	{"max-stdin-kb", "CR_MAX_STDIN_KB", "1024", "largest stdin accepted, KiB", "serve"},
+	{"default-timeout", "CR_DEFAULT_TIMEOUT", "30s", "time limit when a request names none", "serve"},
+	{"max-timeout", "CR_MAX_TIMEOUT", "60s", "largest time limit a request may ask for", "serve"},
+	{"timeout", "CR_RUN_TIMEOUT", "30s", "time limit of the program", "run"},
+	{"stdin", "", "", "file to use as the program's stdin (default: this process's stdin)", "run"},
+	{"allowed-modules", "CR_ALLOWED_MODULES", strings.Join(sandbox.DefaultAllowedModules, ","), "modules programs may import (comma-separated)", "serve run"},
+	{"anonymous-execution", "CR_ANONYMOUS_EXECUTION", "true", "let visitors without an account run code", "serve"},
+	{"rate-execute", "CR_RATE_EXECUTE", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per client IP", "serve"},
+	{"rate-execute-burst", "CR_RATE_EXECUTE_BURST", strconv.Itoa(server.DefaultExecuteBurst), "runs a client IP may make at once before the rate applies", "serve"},
+	{"trust-proxy", "CR_TRUST_PROXY", "false", "take client IPs from X-Forwarded-For (only behind a proxy that sets it)", "serve"},
+	{"ws-origins", "CR_WS_ORIGINS", "", "other origins allowed to open WebSockets (comma-separated host patterns)", "serve"},
+	{"shutdown-timeout", "CR_SHUTDOWN_TIMEOUT", "10s", "on SIGTERM, how long running programs may finish before they are cancelled", "serve"},
+	{"log-format", "CR_LOG_FORMAT", "text", "log format: text or json", "serve run"},
+	{"log-level", "CR_LOG_LEVEL", "info", "log level: debug, info, warn or error", "serve run"},
+}
+
+// config is everything main decides from flags and the environment.
+type config struct {
+	addr            string
+	dataDir         string
+	shutdownTimeout time.Duration
+	logFormat       string
+	logLevel        slog.Level
+	sandbox         sandbox.Config
+	server          server.Config
+	// run command
+	runTimeout time.Duration
+	stdinFile  string
+	file       string
+}
+
+// parse reads one command's flags and environment into a config. It is
+// pure: the environment comes in as a function.
+func parse(command string, args []string, getenv func(string) string, usage io.Writer) (config, error) {
+	fs := flag.NewFlagSet("coderemote "+command, flag.ContinueOnError)
+	fs.SetOutput(usage)
+	vals := map[string]*string{}
+	for _, s := range settings {
+		if !strings.Contains(s.commands, command) {
+			continue
+		}
+		def := s.def
+		if s.env != "" && getenv(s.env) != "" {
+			def = getenv(s.env)
+		}
+		vals[s.name] = fs.String(s.name, def, s.help)
+	}
+	fs.Usage = func() { printUsage(usage, command) }
+	flags, positional := splitArgs(args)
+	if err := fs.Parse(flags); err != nil {
+		return config{}, err
+	}
+	p := &parser{vals: vals}
+	c := config{
+		addr:      p.str("addr"),
+		dataDir:   p.str("data-dir"),
+		logFormat: p.str("log-format"),
+		stdinFile: p.str("stdin"),
+	}
+	c.sandbox = sandbox.Config{
+		MemoryLimit:    p.size("memory-limit-mb", 1<<20),
+		OutputLimit:    p.size("output-limit-kb", 1<<10),
+		AllowedModules: p.list("allowed-modules"),
+		CacheDir:       filepath.Join(c.dataDir, "cache"),
+	}
+	if command == "serve" {
+		c.shutdownTimeout = p.duration("shutdown-timeout")
+		c.sandbox.Workers = p.int("workers")
+		c.sandbox.QueueSize = p.int("queue-size")
+		c.server = server.Config{
+			MaxCodeBytes:       p.size("max-code-kb", 1<<10),
+			MaxStdinBytes:      p.size("max-stdin-kb", 1<<10),
+			DefaultTimeout:     p.duration("default-timeout"),
+			MaxTimeout:         p.duration("max-timeout"),
+			AnonymousExecution: p.bool("anonymous-execution"),
+			ExecuteRate:        p.int("rate-execute"),
+			ExecuteBurst:       p.int("rate-execute-burst"),
+			TrustProxy:         p.bool("trust-proxy"),
+			WSOrigins:          p.list("ws-origins"),
+		}
+		if p.err == nil && c.server.DefaultTimeout > c.server.MaxTimeout {
+			p.fail("default-timeout", "CR_DEFAULT_TIMEOUT", "must not exceed --max-timeout")
+		}
+	} else {
+		c.runTimeout = p.duration("timeout")
+		if len(positional) != 1 {
+			return config{}, errors.New("usage: coderemote run FILE.py [--stdin FILE] [--timeout 5s]")
+		}
+		c.file = positional[0]
+		// Without an explicit data directory, `run` keeps its cache in the
+		// user's cache directory rather than creating ./data wherever it runs.
+		if explicit := getenv("CR_DATA_DIR") != "" || flagGiven(fs, "data-dir"); !explicit {
+			if dir, err := os.UserCacheDir(); err == nil {
+				c.sandbox.CacheDir = filepath.Join(dir, "coderemote")
+			}
+		}
+	}
+	c.logLevel = p.level("log-level")
+	if c.logFormat != "text" && c.logFormat != "json" {
+		p.fail("log-format", "CR_LOG_FORMAT", "must be text or json")
+	}
+	return c, p.err
+}
+
+// splitArgs separates flags (all of which take a value) from positional
+// arguments, so that flags may follow the file name.
+func splitArgs(args []string) (flags, positional []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(positional, args[i+1:]...)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && !isHelp(a) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return flags, positional
+}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
+
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// parser converts flag values, keeping the first error with the flag and
+// variable named.
+type parser struct {
+	vals map[string]*string
+	err  error
+}
+
+func (p *parser) str(name string) string {
+	if v, ok := p.vals[name]; ok {
+		return *v
+	}
+	return ""
+}
+
+func (p *parser) fail(name, env, msg string) {
+	if p.err == nil {
+		where := "--" + name
+		if env != "" {
+			where += " (" + env + ")"
+		}
+		p.err = fmt.Errorf("%s %s", where, msg)
+	}
+}
+
+func envOf(name string) string {
+	for _, s := range settings {
+		if s.name == name {
+			return s.env
+		}
+	}
+	return ""
+}
+
+func (p *parser) int(name string) int {
+	n, err := strconv.Atoi(p.str(name))
+	if err != nil || n <= 0 {
+		p.fail(name, envOf(name), fmt.Sprintf("must be a positive whole number, got %q", p.str(name)))
+	}
+	return n
+}
+
+func (p *parser) size(name string, unit int) int { return p.int(name) * unit }
+
+func (p *parser) duration(name string) time.Duration {
+	d, err := time.ParseDuration(p.str(name))
+	if err != nil || d <= 0 {
+		p.fail(name, envOf(name), fmt.Sprintf("must be a positive duration such as 30s, got %q", p.str(name)))
+	}
+	return d
+}
+
+func (p *parser) bool(name string) bool {
+	b, err := strconv.ParseBool(p.str(name))
+	if err != nil {
+		p.fail(name, envOf(name), fmt.Sprintf("must be true or false, got %q", p.str(name)))
+	}
+	return b
+}
+
+func (p *parser) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(p.str(name), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (p *parser) level(name string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(p.str(name))); err != nil {
+		p.fail(name, envOf(name), fmt.Sprintf("must be debug, info, warn or error, got %q", p.str(name)))
+	}
+	return l
+}
+
+func printUsage(w io.Writer, command string) {
+	fmt.Fprintf(w, `Code Remote %s: a browser IDE for Python with a WebAssembly sandbox.
+
+Usage:
+  coderemote [serve] [flags]           start the server (the default)
+  coderemote run FILE.py [flags]       run one file in the sandbox; exits with its exit code
+  coderemote --help                    this text
+
+`, version)
+	for _, cmd := range []string{"serve", "run"} {
+		if command != "" && command != cmd {
+			continue
+		}
+		fmt.Fprintf(w, "Flags of %s (flag, environment variable, default):\n", cmd)
+		for _, s := range settings {
+			if !strings.Contains(s.commands, cmd) {
+				continue
+			}
+			env := s.env
+			if env == "" {
+				env = "-"
+			}
+			fmt.Fprintf(w, "  --%-22s %-24s %s\n  %27s %s\n", s.name, env, quoteDefault(s.def), "", s.help)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func quoteDefault(d string) string {
+	if d == "" {
+		return `(none)`
+	}
+	return d
+}
+
+func newLogger(c config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func getenv(k string) string { return os.Getenv(k) }

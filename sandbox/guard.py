@@ -1,0 +1,319 @@
+# Code Remote guest guard: layer 3 of the sandbox (see docs/sandbox.md).
+#
+# It runs inside a fresh CPython-on-WASI instance before the user's program
+# arrives, then waits for the program on standard input:
+#
+#   <decimal length of the program in bytes>\n<the program, UTF-8>
+#
+# and everything after it is the program's own standard input. It
+# checks the program's syntax tree (imports outside the allowlist, blocked
+# builtins, forbidden attributes), runs it with restricted builtins and an
+# import hook, and writes a JSON report to /cr/result. It must only use
+# modules that are built in or frozen into the interpreter (so a warm instance
+# costs little), and it never trusts the program: the host checks and caps
+# everything the report says. Layer 1 (WASI) is the real boundary.
+
+import sys
+import builtins
+import _ast
+import os
+
+ALLOWED = frozenset(m for m in sys.argv[1].split(",") if m) | {"__future__"}
+FILENAME = "main.py"
+
+BLOCKED_BUILTINS = frozenset((
+    "eval", "exec", "compile", "open", "__import__", "globals", "locals",
+    "vars", "breakpoint", "help", "memoryview",
+))
+FORBIDDEN_ATTRS = frozenset((
+    "__class__", "__bases__", "__base__", "__subclasses__", "__mro__",
+    "__globals__", "__code__", "__builtins__", "__import__", "__closure__",
+    "__getattribute__", "__reduce__", "__reduce_ex__", "__loader__",
+    "__spec__", "__self__", "__func__", "__init_subclass__",
+    "__subclasshook__",
+    # frame, traceback, generator and coroutine internals
+    "f_globals", "f_locals", "f_builtins", "f_back", "f_code", "f_trace",
+    "tb_frame", "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame",
+    "ag_code", "co_code", "co_consts",
+))
+# Names that may not even appear in a string: they are how format strings and
+# getattr() with a literal reach what the attribute rule forbids.
+FORBIDDEN_IN_STRINGS = tuple(a for a in FORBIDDEN_ATTRS if a.startswith("__"))
+
+
+def violations(tree):
+    """Walk the syntax tree; return [(line, col, message)] in source order."""
+    found = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        check_node(node, found)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, _ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, _ast.AST))
+    found.sort()
+    return found
+
+
+def check_node(node, found):
+    def add(msg):
+        found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1, msg))
+
+    if isinstance(node, _ast.Import):
+        for alias in node.names:
+            if alias.name.split(".")[0] not in ALLOWED:
+                add("Import of module '%s' is not allowed" % alias.name)
+    elif isinstance(node, _ast.ImportFrom):
+        if node.level:
+            add("Relative imports are not allowed")
+        elif (node.module or "").split(".")[0] not in ALLOWED:
+            add("Import of module '%s' is not allowed" % node.module)
+    elif isinstance(node, _ast.Name):
+        if node.id in BLOCKED_BUILTINS and not isinstance(node.ctx, _ast.Store):
+            add("Use of builtin '%s' is not allowed" % node.id)
+        elif node.id in FORBIDDEN_ATTRS:
+            add("Use of name '%s' is not allowed" % node.id)
+    elif isinstance(node, _ast.Attribute):
+        if node.attr in FORBIDDEN_ATTRS:
+            add("Access to attribute '%s' is not allowed" % node.attr)
+    elif isinstance(node, _ast.Constant) and isinstance(node.value, str):
+        for name in FORBIDDEN_IN_STRINGS:
+            if name in node.value:
+                add("String mentions forbidden attribute '%s'" % name)
+                break
+
+
+def checked_name(name):
+    if not isinstance(name, str):
+        raise TypeError("attribute name must be string, not '%s'" % type(name).__name__)
+    if name in FORBIDDEN_ATTRS:
+        raise AttributeError("access to attribute '%s' is not allowed" % name)
+    return name
+
+
+def safe_getattr(obj, name, *default):
+    return getattr(obj, checked_name(name), *default)
+
+
+def safe_hasattr(obj, name):
+    return hasattr(obj, checked_name(name))
+
+
+def safe_setattr(obj, name, value):
+    setattr(obj, checked_name(name), value)
+
+
+def safe_delattr(obj, name):
+    delattr(obj, checked_name(name))
+
+
+real_import = builtins.__import__
+
+
+def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """The import statement of the user's program comes here; the standard
+    library's own imports use the real builtins and are not affected."""
+    if level:
+        raise ImportError("relative imports are not allowed")
+    if name.split(".")[0] not in ALLOWED:
+        raise ImportError("import of module '%s' is not allowed" % name, name=name)
+    return real_import(name, globals, locals, fromlist, level)
+
+
+class Quitter:
+    """exit() and quit(), which the site module would normally provide."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "Use %s() or Ctrl-D (i.e. EOF) to exit" % self.name
+
+    def __call__(self, code=None):
+        raise SystemExit(code)
+
+
+def user_builtins():
+    b = dict(builtins.__dict__)
+    for name in BLOCKED_BUILTINS:
+        b.pop(name, None)
+    b["__import__"] = guarded_import  # what the import statement calls
+    b["getattr"] = safe_getattr
+    b["hasattr"] = safe_hasattr
+    b["setattr"] = safe_setattr
+    b["delattr"] = safe_delattr
+    b["exit"] = Quitter("exit")
+    b["quit"] = Quitter("quit")
+    return b
+
+
+def read_exactly(n):
+    raw = sys.stdin.buffer.raw
+    chunks = []
+    while n > 0:
+        chunk = raw.read(n)
+        if not chunk:
+            raise EOFError("the host closed standard input before the program arrived")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_header():
+    """The host sends the program's length in bytes, a newline, then the program."""
+    digits = b""
+    while not digits.endswith(b"\n"):
+        digits += read_exactly(1)
+        if len(digits) > 12:
+            raise ValueError("bad header from the host")
+    return read_exactly(int(digits)).decode("utf-8", "surrogateescape")
+
+
+def json_str(s):
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif o < 0x20 or 0xD800 <= o <= 0xDFFF:
+            out.append("\\u%04x" % o)
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def json_dump(v):
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return json_str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(json_dump(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ",".join(json_str(k) + ":" + json_dump(x) for k, x in v.items()) + "}"
+    return json_str(repr(v))
+
+
+def write_report(report):
+    data = json_dump(report).encode("utf-8", "surrogatepass")
+    fd = os.open("/cr/result", os.O_WRONLY | os.O_TRUNC)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+
+
+def safe_str(e):
+    try:
+        return str(e)
+    except BaseException:
+        return "<exception str() failed>"
+
+
+def user_traceback(exc):
+    """Drop the guard's own frames from the front of the traceback."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != FILENAME:
+        tb = tb.tb_next
+    return tb
+
+
+def user_line(tb):
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == FILENAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def format_exception(exc, source):
+    """The traceback as native CPython would print it, user frames only."""
+    import linecache
+    import traceback
+    linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def flush_std():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def exit_code_of(exc):
+    """What CPython's handling of SystemExit would exit with, and print."""
+    code = exc.code
+    if code is None:
+        return 0, None
+    if isinstance(code, int):
+        return code & 0xFF, None
+    return 1, safe_str(code)
+
+
+def run(source):
+    report = {"exit_code": 0, "error_type": None, "error": None, "error_line": None,
+              "traceback": None, "violations": []}
+    try:
+        tree = compile(source, FILENAME, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as e:
+        import traceback
+        import linecache
+        linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+        e.__traceback__ = None
+        text = "".join(traceback.format_exception_only(type(e), e))
+        sys.stderr.write(text)
+        report.update(exit_code=1, error_type=type(e).__name__, error=e.msg,
+                      error_line=e.lineno, traceback=text)
+        return report
+    found = violations(tree)
+    if found:
+        report.update(exit_code=1, error_type="SecurityError", error="Security validation failed",
+                      error_line=found[0][0],
+                      violations=[{"line": l, "column": c, "message": m} for l, c, m in found])
+        return report
+    code = compile(tree, FILENAME, "exec", dont_inherit=True)
+    user_globals = {"__name__": "__main__", "__doc__": None, "__builtins__": user_builtins()}
+    sys.argv = [FILENAME]
+    try:
+        exec(code, user_globals)
+    except SystemExit as e:
+        status, message = exit_code_of(e)
+        if message is not None:
+            sys.stderr.write(message + "\n")
+        report["exit_code"] = status
+    except BaseException as e:
+        e.__traceback__ = user_traceback(e)
+        flush_std()
+        text = format_exception(e, source)
+        sys.stderr.write(text)
+        report.update(exit_code=1, error_type=type(e).__name__, error=safe_str(e),
+                      error_line=user_line(e.__traceback__), traceback=text)
+    return report
+
+
+def main():
+    # Line-buffered like a terminal, so output reaches the host as it is printed.
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
+    source = read_header()  # the instance waits here, warm, for its program
+    report = run(source)
+    flush_std()
+    write_report(report)
+    os._exit(report["exit_code"])
+
+
+main()

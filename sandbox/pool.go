@@ -1,0 +1,445 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// killGrace is how long past its deadline the host waits for a worker's own
+// deadline report before killing it anyway.
+const killGrace = 150 * time.Millisecond
+
+// startTimeout bounds a worker's start: loading the compiled module from the
+// cache takes about half a second, compiling it without a cache a few.
+const startTimeout = 2 * time.Minute
+
+// Pool runs programs on a fixed number of worker processes, each keeping one
+// warm instance ready. A worker whose run had to be stopped is killed and
+// replaced.
+type Pool struct {
+	cfg      Config
+	log      *slog.Logger
+	command  string
+	slots    chan struct{} // admitted runs: running plus queued
+	idle     chan *proc
+	shutdown chan struct{}
+	seq      atomic.Uint64
+	inflight sync.WaitGroup
+	running  atomic.Int64
+	restarts atomic.Int64
+
+	mu     sync.Mutex
+	closed bool
+	procs  map[*proc]struct{}
+}
+
+// Stats is a snapshot for metrics and health checks.
+type Stats struct {
+	Workers  int   // configured
+	Ready    int   // idle and warm
+	Running  int   // runs on a worker now
+	Queued   int   // runs waiting for a worker
+	Restarts int64 // workers replaced since start
+}
+
+// NewPool starts cfg.Workers worker processes in the background and returns
+// at once; Run waits for a worker to be ready.
+func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
+	cfg = cfg.withDefaults()
+	command := cfg.Command
+	if command == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: find own executable: %w", err)
+		}
+		command = exe
+	}
+	p := &Pool{
+		cfg:      cfg,
+		log:      log,
+		command:  command,
+		slots:    make(chan struct{}, cfg.Workers+cfg.QueueSize),
+		idle:     make(chan *proc, cfg.Workers),
+		shutdown: make(chan struct{}),
+		procs:    map[*proc]struct{}{},
+	}
+	for range cfg.Workers {
+		go p.replenish()
+	}
+	return p, nil
+}
+
+// Stats reports the pool's current state.
+func (p *Pool) Stats() Stats {
+	running := int(p.running.Load())
+	return Stats{
+		Workers:  p.cfg.Workers,
+		Ready:    len(p.idle),
+		Running:  running,
+		Queued:   max(0, len(p.slots)-running),
+		Restarts: p.restarts.Load(),
+	}
+}
+
+// Run runs one program and returns its result. The error is ErrBusy when
+// the queue is full and ErrClosed when the pool is shutting down; a program
+// that fails in any way is a Result, not an error. Cancelling ctx stops the
+// program and yields a Result with error type Cancelled.
+func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return Result{}, ErrClosed
+	}
+	p.inflight.Add(1)
+	p.mu.Unlock()
+	defer p.inflight.Done()
+	select {
+	case p.slots <- struct{}{}:
+	default:
+		return Result{}, ErrBusy
+	}
+	defer func() { <-p.slots }()
+	var w *proc
+	select {
+	case w = <-p.idle:
+	case <-ctx.Done():
+		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
+	case <-p.shutdown:
+		return Result{}, ErrClosed
+	}
+	p.running.Add(1)
+	if req.OnStart != nil {
+		req.OnStart()
+	}
+	res, healthy := p.runOn(ctx, w, req)
+	p.running.Add(-1)
+	if healthy {
+		p.idle <- w
+	} else {
+		p.restarts.Add(1)
+		p.retire(w)
+		go p.replenish()
+	}
+	return res, nil
+}
+
+func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
+	seq := p.seq.Add(1)
+	timeout := req.Timeout
+	spec, _ := json.Marshal(runSpec{Seq: seq, Code: req.Code, TimeoutMS: timeout.Milliseconds()})
+	start := time.Now()
+	if err := w.fw.write(frameRun, spec); err != nil {
+		return stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", 0), false
+	}
+	go pumpStdin(w.fw, seq, req.Stdin)
+	hard := time.NewTimer(timeout + killGrace)
+	defer hard.Stop()
+	var out capture
+	out.limit = p.cfg.OutputLimit
+	for {
+		select {
+		case f, ok := <-w.frames:
+			if !ok {
+				return out.finish(p.lostWorker(time.Since(start))), false
+			}
+			switch f.typ {
+			case frameStdout, frameStderr:
+				out.add(f, req.OnOutput)
+			case frameWaiting:
+				if req.OnWaitingInput != nil {
+					req.OnWaitingInput()
+				}
+			case frameDeadline:
+				return out.finish(timedOut(timeout, time.Since(start))), false
+			case frameDone:
+				var res Result
+				if err := json.Unmarshal(f.payload, &res); err != nil {
+					p.log.Error("sandbox: bad report from worker", "err", err)
+					return out.finish(stopped(ErrTypeCrash, "the sandbox worker sent a bad report", time.Since(start))), false
+				}
+				return out.finish(res), true
+			case frameFatal:
+				p.log.Error("sandbox: worker failed", "err", string(f.payload))
+				return out.finish(stopped(ErrTypeCrash, "the sandbox worker failed", time.Since(start))), false
+			}
+		case <-hard.C:
+			return out.finish(timedOut(timeout, time.Since(start))), false
+		case <-ctx.Done():
+			return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), false
+		}
+	}
+}
+
+// lostWorker is the result of a run whose worker vanished: during shutdown
+// that is a cancellation, otherwise the interpreter (or its process) crashed.
+func (p *Pool) lostWorker(elapsed time.Duration) Result {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return stopped(ErrTypeCancelled, "the server is shutting down", elapsed)
+	}
+	return stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", elapsed)
+}
+
+func stopped(errType, msg string, elapsed time.Duration) Result {
+	r := Result{ExecutionTimeMS: float64(elapsed.Microseconds()) / 1000, SecurityViolations: []Violation{}, ExitCode: 1}
+	r.fail(errType, msg)
+	if errType == ErrTypeCancelled {
+		r.ExitCode = 130
+	}
+	return r
+}
+
+func timedOut(timeout, elapsed time.Duration) Result {
+	r := stopped(ErrTypeTimeout, "execution exceeded the time limit of "+timeout.String(), elapsed)
+	r.TimedOut = true
+	r.ExitCode = 124
+	return r
+}
+
+// capture keeps the output the host has seen, so results of stopped runs
+// still carry it.
+type capture struct {
+	stdout, stderr bytes.Buffer
+	limit          int
+	truncated      bool
+}
+
+func (c *capture) add(f frame, onOutput func(Stream, []byte)) {
+	stream, buf := Stdout, &c.stdout
+	if f.typ == frameStderr {
+		stream, buf = Stderr, &c.stderr
+	}
+	data := f.payload
+	if room := c.limit - c.stdout.Len() - c.stderr.Len(); len(data) > room {
+		data, c.truncated = data[:max(room, 0)], true
+	}
+	buf.Write(data)
+	if onOutput != nil && len(data) > 0 {
+		onOutput(stream, data)
+	}
+}
+
+func (c *capture) finish(r Result) Result {
+	r.Stdout, r.Stderr = c.stdout.String(), c.stderr.String()
+	r.Truncated = r.Truncated || c.truncated
+	if r.SecurityViolations == nil {
+		r.SecurityViolations = []Violation{}
+	}
+	return r
+}
+
+func pumpStdin(fw *frameWriter, seq uint64, r io.Reader) {
+	num := runNumber(seq)
+	if r == nil {
+		fw.write(frameStdinEOF, num)
+		return
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if fw.write(frameStdin, num, buf[:n]) != nil {
+				return
+			}
+		}
+		if err != nil {
+			fw.write(frameStdinEOF, num)
+			return
+		}
+	}
+}
+
+// replenish starts one worker, retrying with backoff, and makes it idle.
+func (p *Pool) replenish() {
+	backoff := 100 * time.Millisecond
+	for {
+		select {
+		case <-p.shutdown:
+			return
+		default:
+		}
+		w, err := p.spawn()
+		if err == nil {
+			p.idle <- w
+			return
+		}
+		p.log.Error("sandbox: starting a worker failed", "err", err, "retry_in", backoff)
+		select {
+		case <-time.After(backoff):
+		case <-p.shutdown:
+			return
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
+}
+
+func (p *Pool) retire(w *proc) {
+	w.kill()
+	p.mu.Lock()
+	delete(p.procs, w)
+	p.mu.Unlock()
+}
+
+// Close stops accepting runs, lets running ones finish until ctx is done,
+// then stops the rest (their results say Cancelled) and all workers.
+func (p *Pool) Close(ctx context.Context) error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	close(p.shutdown)
+	p.mu.Unlock()
+	finished := make(chan struct{})
+	go func() { p.inflight.Wait(); close(finished) }()
+	var err error
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	p.mu.Lock()
+	procs := make([]*proc, 0, len(p.procs))
+	for w := range p.procs {
+		procs = append(procs, w)
+	}
+	p.mu.Unlock()
+	for _, w := range procs {
+		w.kill()
+	}
+	<-finished
+	return err
+}
+
+// proc is one worker process.
+type proc struct {
+	cmd    *exec.Cmd
+	fw     *frameWriter
+	frames chan frame
+	exited chan struct{}
+	once   sync.Once
+}
+
+func (p *Pool) spawn() (*proc, error) {
+	cmd := exec.Command(p.command)
+	cmd.Env = []string{workerEnv + "=1"}
+	if tmp := os.Getenv("TMPDIR"); tmp != "" {
+		cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = &logWriter{log: p.log}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", p.command, err)
+	}
+	w := &proc{cmd: cmd, fw: &frameWriter{w: stdin}, frames: make(chan frame, 64), exited: make(chan struct{})}
+	go w.readLoop(bufio.NewReaderSize(stdout, 64<<10))
+	p.mu.Lock()
+	p.procs[w] = struct{}{}
+	p.mu.Unlock()
+	init, _ := json.Marshal(workerConfig{
+		CacheDir: p.cfg.CacheDir, AllowedModules: p.cfg.AllowedModules,
+		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit,
+	})
+	if err := w.waitReady(init); err != nil {
+		p.retire(w)
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *proc) waitReady(init []byte) error {
+	if err := w.fw.write(frameInit, init); err != nil {
+		return fmt.Errorf("send init: %w", err)
+	}
+	timer := time.NewTimer(startTimeout)
+	defer timer.Stop()
+	select {
+	case f, ok := <-w.frames:
+		switch {
+		case !ok:
+			return errors.New("worker exited while starting")
+		case f.typ == frameFatal:
+			return errors.New(string(f.payload))
+		case f.typ != frameReady:
+			return fmt.Errorf("worker sent frame %q before ready", f.typ)
+		}
+		return nil
+	case <-timer.C:
+		return errors.New("worker did not become ready in time")
+	}
+}
+
+func (w *proc) readLoop(r *bufio.Reader) {
+	defer func() {
+		close(w.frames)
+		w.cmd.Wait()
+		close(w.exited)
+	}()
+	for {
+		f, err := readFrame(r)
+		if err != nil {
+			return
+		}
+		w.frames <- f
+	}
+}
+
+// kill stops the process and waits for it to be reaped.
+func (w *proc) kill() {
+	w.once.Do(func() {
+		w.cmd.Process.Kill()
+		go func() {
+			for range w.frames { // let readLoop reach EOF and reap
+			}
+		}()
+	})
+	<-w.exited
+}
+
+// logWriter turns a worker's stderr into log records, one per line.
+type logWriter struct {
+	log *slog.Logger
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (l *logWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			break
+		}
+		l.log.Warn("sandbox worker", "line", string(l.buf[:i]))
+		l.buf = l.buf[i+1:]
+	}
+	if len(l.buf) > 4096 {
+		l.log.Warn("sandbox worker", "line", string(l.buf))
+		l.buf = l.buf[:0]
+	}
+	return len(p), nil
+}

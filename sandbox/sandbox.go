@@ -1,0 +1,143 @@
+// Package sandbox runs untrusted Python programs in CPython compiled to
+// WebAssembly (WASI) under wazero.
+//
+// Every run gets a fresh module instance that sees no host directory, socket
+// or environment variable: only a read-only standard library containing the
+// allowlisted modules, its standard streams, a clock and randomness. A guard
+// written in Python checks the program before it runs (see guard.py).
+// Instances live in worker processes (the same executable, started with
+// workerEnv set) so that a run that overruns its deadline, floods memory or
+// crashes the interpreter is stopped by killing its process, without
+// instrumenting the guest's code. docs/sandbox.md describes the layers.
+package sandbox
+
+import (
+	"errors"
+	"io"
+	"time"
+)
+
+// DefaultAllowedModules are the modules a program may import unless the
+// operator configures another list.
+var DefaultAllowedModules = []string{
+	"math", "cmath", "decimal", "fractions", "random", "statistics", "collections", "heapq",
+	"bisect", "array", "itertools", "functools", "operator", "string", "re", "textwrap", "json",
+	"csv", "datetime", "calendar", "time", "typing", "dataclasses", "copy", "pprint", "enum", "abc",
+}
+
+// Config configures a Pool.
+type Config struct {
+	// Workers is how many programs run at once, each in its own process.
+	Workers int
+	// QueueSize is how many runs may wait for a worker before Run returns ErrBusy.
+	QueueSize int
+	// MemoryLimit caps each program's linear memory, in bytes.
+	MemoryLimit int
+	// OutputLimit caps stdout plus stderr of one run, in bytes.
+	OutputLimit int
+	// AllowedModules is the import allowlist.
+	AllowedModules []string
+	// CacheDir keeps the compiled module and the allowlist's file list
+	// between starts. Empty means no cache (every worker compiles, ≈3 s).
+	CacheDir string
+	// Command starts a worker: the path of an executable that calls
+	// ServeWorker when IsWorker reports true. Empty means this executable.
+	Command string
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMemoryLimit = 256 << 20
+	DefaultOutputLimit = 1 << 20
+	DefaultQueueSize   = 64
+)
+
+func (c Config) withDefaults() Config {
+	if c.Workers <= 0 {
+		c.Workers = 2
+	}
+	if c.QueueSize <= 0 {
+		c.QueueSize = DefaultQueueSize
+	}
+	if c.MemoryLimit <= 0 {
+		c.MemoryLimit = DefaultMemoryLimit
+	}
+	if c.OutputLimit <= 0 {
+		c.OutputLimit = DefaultOutputLimit
+	}
+	if c.AllowedModules == nil {
+		c.AllowedModules = DefaultAllowedModules
+	}
+	return c
+}
+
+// Stream names an output stream.
+type Stream string
+
+const (
+	Stdout Stream = "stdout"
+	Stderr Stream = "stderr"
+)
+
+// Request is one program to run.
+type Request struct {
+	Code    string
+	Timeout time.Duration
+	// Stdin is the program's standard input, read until EOF or until the run
+	// ends. A reader that can block (interactive input) must be closed by the
+	// caller after Run returns. Nil means empty input.
+	Stdin io.Reader
+	// OnStart, if set, is called when a worker takes the run from the queue.
+	OnStart func()
+	// OnOutput, if set, receives output as the program prints it, in order.
+	// It is called from Run's goroutine; data is not retained.
+	OnOutput func(stream Stream, data []byte)
+	// OnWaitingInput, if set, is called when the program blocks reading an
+	// empty stdin (so a user interface can ask for a line).
+	OnWaitingInput func()
+}
+
+// Violation is one policy violation found before the program ran.
+type Violation struct {
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+// Result describes a finished run, in the field names of the HTTP API.
+type Result struct {
+	Success            bool        `json:"success"`
+	Stdout             string      `json:"stdout"`
+	Stderr             string      `json:"stderr"`
+	Error              *string     `json:"error"`
+	ErrorType          *string     `json:"error_type"`
+	ErrorLine          *int        `json:"error_line"`
+	Traceback          *string     `json:"traceback"`
+	ExecutionTimeMS    float64     `json:"execution_time_ms"`
+	TimedOut           bool        `json:"timed_out"`
+	Truncated          bool        `json:"truncated"`
+	SecurityViolations []Violation `json:"security_violations"`
+	ExitCode           int         `json:"exit_code"`
+}
+
+// Error types the sandbox itself assigns (others are Python exception names).
+const (
+	ErrTypeSecurity    = "SecurityError"
+	ErrTypeTimeout     = "TimeoutError"
+	ErrTypeMemory      = "MemoryError"
+	ErrTypeOutputLimit = "OutputLimitExceeded"
+	ErrTypeCancelled   = "Cancelled"
+	ErrTypeCrash       = "InterpreterCrash"
+)
+
+// ErrBusy means the run queue is full; try again later.
+var ErrBusy = errors.New("sandbox: execution queue is full")
+
+// ErrClosed means the pool is shutting down.
+var ErrClosed = errors.New("sandbox: pool is closed")
+
+func (r *Result) fail(errType, msg string) {
+	r.Success = false
+	r.ErrorType = &errType
+	r.Error = &msg
+}

@@ -1,0 +1,227 @@
+package sandbox
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// workerEnv marks a process started by a Pool as a worker.
+const workerEnv = "CODEREMOTE_SANDBOX_WORKER"
+
+// IsWorker reports whether this process was started by a Pool to be a
+// worker; if so, the program's main must call ServeWorker and exit.
+func IsWorker() bool { return os.Getenv(workerEnv) == "1" }
+
+// workerConfig is the init frame's payload.
+type workerConfig struct {
+	CacheDir       string   `json:"cache_dir"`
+	AllowedModules []string `json:"allowed_modules"`
+	MemoryLimit    int      `json:"memory_limit"`
+	OutputLimit    int      `json:"output_limit"`
+}
+
+// runSpec is a run frame's payload.
+type runSpec struct {
+	Seq       uint64 `json:"seq"`
+	Code      string `json:"code"`
+	TimeoutMS int64  `json:"timeout_ms"`
+}
+
+// flushInterval is how long output may wait in the worker before it is
+// sent to the host as one frame.
+const flushInterval = 10 * time.Millisecond
+
+// ServeWorker runs the worker side of the protocol on the given streams
+// (the process's stdin and stdout) until the host closes them. It returns
+// the exit status for the process.
+func ServeWorker(in io.Reader, out io.Writer) int {
+	ctx := context.Background()
+	fw := &frameWriter{w: out}
+	frames := make(chan frame, 16)
+	r := bufio.NewReader(in)
+	first, err := readFrame(r)
+	if err != nil || first.typ != frameInit {
+		fmt.Fprintln(os.Stderr, "sandbox worker: expected an init frame:", err)
+		return 2
+	}
+	var cfg workerConfig
+	if err := json.Unmarshal(first.payload, &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox worker: bad init frame:", err)
+		return 2
+	}
+	eng, err := newEngine(ctx, cfg.CacheDir, cfg.AllowedModules, cfg.MemoryLimit)
+	if err != nil {
+		fw.write(frameFatal, []byte(err.Error()))
+		return 1
+	}
+	go func() {
+		defer close(frames)
+		for {
+			f, err := readFrame(r)
+			if err != nil {
+				return
+			}
+			frames <- f
+		}
+	}()
+	w := &worker{eng: eng, fw: fw, frames: frames, outputLimit: cfg.OutputLimit}
+	return w.serve(ctx)
+}
+
+type worker struct {
+	eng         *engine
+	fw          *frameWriter
+	frames      <-chan frame
+	outputLimit int
+}
+
+func (w *worker) serve(ctx context.Context) int {
+	inst := w.warmInstance(ctx)
+	if inst == nil {
+		return 1
+	}
+	w.fw.write(frameReady)
+	for f := range w.frames {
+		if f.typ != frameRun {
+			continue // input for a run that has ended
+		}
+		var spec runSpec
+		if err := json.Unmarshal(f.payload, &spec); err != nil {
+			w.fw.write(frameFatal, []byte("bad run frame: "+err.Error()))
+			return 1
+		}
+		if !w.run(inst, spec) {
+			return 0 // host closed our input mid-run
+		}
+		if inst = w.warmInstance(ctx); inst == nil {
+			return 1
+		}
+	}
+	return 0
+}
+
+// warmInstance starts the next instance and waits until it waits for its
+// program.
+func (w *worker) warmInstance(ctx context.Context) *instance {
+	inst := w.eng.start(ctx, w.outputLimit)
+	select {
+	case <-inst.warm:
+		return inst
+	case <-inst.done:
+		w.fw.write(frameFatal, []byte(fmt.Sprintf("the interpreter exited while starting: %v", inst.err)))
+		return nil
+	}
+}
+
+// run serves one program on inst. It reports false if the host went away.
+func (w *worker) run(inst *instance, spec runSpec) bool {
+	out := &pendingOutput{fw: w.fw}
+	inst.assign(spec.Code, out.add, func() {
+		out.flush()
+		w.fw.write(frameWaiting)
+	})
+	start := time.Now()
+	deadline := time.NewTimer(time.Duration(spec.TimeoutMS) * time.Millisecond)
+	defer deadline.Stop()
+	tick := time.NewTicker(flushInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-inst.done:
+			out.flush()
+			res := inst.result(time.Since(start))
+			b, _ := json.Marshal(res)
+			w.fw.write(frameDone, b)
+			return true
+		case <-deadline.C:
+			// The guest cannot be interrupted in-process without slowing
+			// every run; the host kills this process instead.
+			out.flush()
+			w.fw.write(frameDeadline)
+			for { // until the host kills us or goes away
+				select {
+				case <-inst.done:
+					return false
+				case _, ok := <-w.frames:
+					if !ok {
+						return false
+					}
+				}
+			}
+		case <-tick.C:
+			out.flush()
+		case f, ok := <-w.frames:
+			if !ok {
+				return false
+			}
+			w.input(inst, spec.Seq, f)
+		}
+	}
+}
+
+func (w *worker) input(inst *instance, seq uint64, f frame) {
+	n, data, ok := splitRunNumber(f.payload)
+	if !ok || n != seq {
+		return
+	}
+	switch f.typ {
+	case frameStdin:
+		inst.stdin.feed(data)
+	case frameStdinEOF:
+		inst.stdin.closeInput()
+	}
+}
+
+// pendingOutput collects output between flushes, keeping the order of
+// stdout and stderr chunks.
+type pendingOutput struct {
+	fw      *frameWriter
+	flushMu sync.Mutex // keeps concurrent flushes in order
+	mu      sync.Mutex
+	chunks []outChunk
+	size   int
+}
+
+type outChunk struct {
+	stream Stream
+	data   []byte
+}
+
+const flushSize = 32 << 10
+
+func (p *pendingOutput) add(s Stream, b []byte) {
+	p.mu.Lock()
+	if n := len(p.chunks); n > 0 && p.chunks[n-1].stream == s {
+		p.chunks[n-1].data = append(p.chunks[n-1].data, b...)
+	} else {
+		p.chunks = append(p.chunks, outChunk{s, append([]byte(nil), b...)})
+	}
+	p.size += len(b)
+	full := p.size >= flushSize
+	p.mu.Unlock()
+	if full {
+		p.flush()
+	}
+}
+
+func (p *pendingOutput) flush() {
+	p.flushMu.Lock()
+	defer p.flushMu.Unlock()
+	p.mu.Lock()
+	chunks := p.chunks
+	p.chunks, p.size = nil, 0
+	p.mu.Unlock()
+	for _, c := range chunks {
+		typ := byte(frameStdout)
+		if c.stream == Stderr {
+			typ = frameStderr
+		}
+		p.fw.write(typ, c.data)
+	}
+}

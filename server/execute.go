@@ -1,0 +1,273 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+// executeRequest is the body of POST /execute and /execute/async and the
+// WebSocket execute action.
+type executeRequest struct {
+	Code           *string  `json:"code"`
+	Stdin          *string  `json:"stdin"`
+	TimeoutSeconds *float64 `json:"timeout_seconds"`
+	SnippetID      *string  `json:"snippet_id"`
+	ConnectionID   *string  `json:"connection_id"`
+	JobID          *string  `json:"job_id"`
+}
+
+// runParams is a validated executeRequest.
+type runParams struct {
+	Code      string
+	Stdin     string
+	Timeout   time.Duration
+	SnippetID string
+}
+
+// ExecutionResult is the API's result of a run.
+type ExecutionResult struct {
+	sandbox.Result
+	JobID string `json:"job_id"`
+}
+
+// decodeJSON reads one JSON object of at most limit bytes into v.
+func decodeJSON(body io.Reader, limit int, v any) *httpError {
+	data, err := io.ReadAll(io.LimitReader(body, int64(limit)+1))
+	if err != nil {
+		return errBadRequest("could not read the request body")
+	}
+	if len(data) > limit {
+		return errTooLarge(fmt.Sprintf("request body exceeds the limit of %s", sizeText(limit)))
+	}
+	return unmarshalStrict(data, v)
+}
+
+func unmarshalStrict(data []byte, v any) *httpError {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return errBadRequest(fmt.Sprintf("field %s must be a %s", typeErr.Field, jsonKind(typeErr.Type.String())))
+		}
+		return errBadRequest("the request body is not valid JSON: " + err.Error())
+	}
+	if dec.More() {
+		return errBadRequest("the request body has data after the JSON object")
+	}
+	return nil
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "string"):
+		return "string"
+	case strings.Contains(goType, "float"), strings.Contains(goType, "int"):
+		return "number"
+	case strings.Contains(goType, "bool"):
+		return "boolean"
+	}
+	return "value of another type"
+}
+
+// validate checks an execute request against the limits.
+func (s *Server) validate(req executeRequest) (runParams, *httpError) {
+	var p runParams
+	if req.Code == nil {
+		return p, errInvalid("code is required")
+	}
+	p.Code = *req.Code
+	if len(p.Code) == 0 {
+		return p, errInvalid("code must not be empty")
+	}
+	if len(p.Code) > s.cfg.MaxCodeBytes {
+		return p, errTooLarge(fmt.Sprintf("code is %s, over the limit of %s", sizeText(len(p.Code)), sizeText(s.cfg.MaxCodeBytes)))
+	}
+	if req.Stdin != nil {
+		p.Stdin = *req.Stdin
+		if len(p.Stdin) > s.cfg.MaxStdinBytes {
+			return p, errTooLarge(fmt.Sprintf("stdin is %s, over the limit of %s", sizeText(len(p.Stdin)), sizeText(s.cfg.MaxStdinBytes)))
+		}
+	}
+	p.Timeout = s.cfg.DefaultTimeout
+	if t := req.TimeoutSeconds; t != nil {
+		maxT := s.cfg.MaxTimeout.Seconds()
+		if math.IsNaN(*t) || *t <= 0 || *t > maxT {
+			return p, errInvalid(fmt.Sprintf("timeout_seconds must be greater than 0 and at most %g", maxT))
+		}
+		p.Timeout = time.Duration(*t * float64(time.Second))
+	}
+	if req.SnippetID != nil {
+		if !isUUID(*req.SnippetID) {
+			return p, errInvalid("snippet_id must be a UUID")
+		}
+		p.SnippetID = *req.SnippetID
+	}
+	return p, nil
+}
+
+// requestLimit is the most an execute body may be: the code and stdin, JSON
+// escaping (up to 6 bytes per byte), and some room for the other fields.
+func (s *Server) requestLimit() int {
+	return 6*(s.cfg.MaxCodeBytes+s.cfg.MaxStdinBytes) + 4096
+}
+
+func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
+	if err := s.admit(r); err != nil {
+		return err
+	}
+	var req executeRequest
+	if err := decodeJSON(r.Body, s.requestLimit(), &req); err != nil {
+		return err
+	}
+	p, herr := s.validate(req)
+	if herr != nil {
+		return herr
+	}
+	res, err := s.runJob(r.Context(), newUUID(), p, runHooks{stdin: strings.NewReader(p.Stdin)})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// admit applies the per-client rate limit and refuses runs while draining.
+func (s *Server) admit(r *http.Request) *httpError {
+	s.mu.Lock()
+	draining := s.draining
+	s.mu.Unlock()
+	if draining {
+		return errUnavailable("the server is shutting down")
+	}
+	if ok, retry := s.limiter.allow("ip:"+s.clientIP(r), time.Now()); !ok {
+		return errRateLimited(retry)
+	}
+	return nil
+}
+
+// runHooks connects a run to its client.
+type runHooks struct {
+	stdin    io.Reader
+	started  func()
+	output   func(sandbox.Stream, []byte)
+	waiting func()
+}
+
+// runJob runs a program as job id, records it, and returns its result. The
+// run stops when ctx is done or the server shuts down.
+func (s *Server) runJob(ctx context.Context, id string, p runParams, h runHooks) (ExecutionResult, error) {
+	s.active.Add(1)
+	defer s.active.Done()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(s.runCtx, cancel)
+	defer stop()
+	if !s.jobs.add(id) {
+		return ExecutionResult{}, &httpError{Status: http.StatusConflict, Code: "conflict", Msg: "job_id " + id + " is already in use"}
+	}
+	start := time.Now()
+	res, err := s.runner.Run(ctx, sandbox.Request{
+		Code: p.Code, Timeout: p.Timeout, Stdin: h.stdin,
+		OnStart:        func() { s.jobs.setRunning(id); callIf(h.started) },
+		OnOutput:       h.output,
+		OnWaitingInput: h.waiting,
+	})
+	elapsed := time.Since(start)
+	if err != nil {
+		s.jobs.remove(id)
+		if errors.Is(err, sandbox.ErrBusy) {
+			s.metrics.observeExecution("rejected_busy", elapsed)
+			return ExecutionResult{}, errOverloaded(2 * time.Second)
+		}
+		return ExecutionResult{}, errUnavailable("the sandbox is not available: " + err.Error())
+	}
+	out := ExecutionResult{Result: res, JobID: id}
+	s.jobs.complete(id, out)
+	s.audit(ctx, id, p, res, elapsed)
+	return out, nil
+}
+
+func callIf(f func()) {
+	if f != nil {
+		f()
+	}
+}
+
+// audit records who ran what and how it ended, never the code itself.
+func (s *Server) audit(ctx context.Context, id string, p runParams, res sandbox.Result, elapsed time.Duration) {
+	outcome := "success"
+	if res.ErrorType != nil {
+		outcome = *res.ErrorType
+	} else if !res.Success {
+		outcome = "exit_nonzero"
+	}
+	s.metrics.observeExecution(outcome, elapsed)
+	sum := sha256.Sum256([]byte(p.Code))
+	s.log.InfoContext(ctx, "execution", "job_id", id, "code_sha256", hex.EncodeToString(sum[:]),
+		"outcome", outcome, "exit_code", res.ExitCode, "duration_ms", res.ExecutionTimeMS,
+		"stdout_bytes", len(res.Stdout), "stderr_bytes", len(res.Stderr))
+}
+
+type asyncAccepted struct {
+	JobID  string `json:"job_id"`
+	Status string `json:"status"`
+}
+
+func (s *Server) executeAsync(w http.ResponseWriter, r *http.Request) error {
+	if err := s.admit(r); err != nil {
+		return err
+	}
+	var req executeRequest
+	if err := decodeJSON(r.Body, s.requestLimit(), &req); err != nil {
+		return err
+	}
+	p, herr := s.validate(req)
+	if herr != nil {
+		return herr
+	}
+	if req.ConnectionID == nil || *req.ConnectionID == "" {
+		return errInvalid("connection_id is required (send {\"action\":\"ping\"} on the WebSocket to get one)")
+	}
+	conn := s.conn(*req.ConnectionID)
+	if conn == nil {
+		return errInvalid("connection_id does not name an open WebSocket connection")
+	}
+	id := newUUID()
+	if err := conn.startRun(id, p, false); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, asyncAccepted{JobID: id, Status: "queued"})
+	return nil
+}
+
+func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	j, ok := s.jobs.get(id)
+	if !isUUID(id) || !ok {
+		return errNotFound("job " + id + " was not found (results are kept for " + jobTTL.String() + ")")
+	}
+	writeJSON(w, http.StatusOK, j)
+	return nil
+}
+
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

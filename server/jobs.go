@@ -1,0 +1,98 @@
+package server
+
+import (
+	"sync"
+	"time"
+)
+
+const (
+	jobTTL  = 15 * time.Minute
+	maxJobs = 10000
+)
+
+// jobView is the body of GET /jobs/{id}.
+type jobView struct {
+	JobID  string           `json:"job_id"`
+	Status string           `json:"status"` // queued, running, completed
+	Result *ExecutionResult `json:"result,omitempty"`
+}
+
+type jobEntry struct {
+	view    jobView
+	created time.Time
+}
+
+// jobRegistry remembers recent jobs so a client that lost its connection can
+// fetch a result. It is bounded in age and count.
+type jobRegistry struct {
+	mu    sync.Mutex
+	ttl   time.Duration
+	limit int
+	m     map[string]*jobEntry
+	order []string // insertion order, for expiry
+}
+
+func newJobRegistry(ttl time.Duration, limit int) *jobRegistry {
+	return &jobRegistry{ttl: ttl, limit: limit, m: map[string]*jobEntry{}}
+}
+
+// add registers a queued job; it reports false if the id is taken.
+func (j *jobRegistry) add(id string) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.expire(time.Now())
+	if _, taken := j.m[id]; taken {
+		return false
+	}
+	j.m[id] = &jobEntry{view: jobView{JobID: id, Status: "queued"}, created: time.Now()}
+	j.order = append(j.order, id)
+	return true
+}
+
+func (j *jobRegistry) expire(now time.Time) {
+	for len(j.order) > 0 {
+		id := j.order[0]
+		e, ok := j.m[id]
+		if ok && len(j.order) <= j.limit && now.Sub(e.created) < j.ttl {
+			return
+		}
+		if ok && e.view.Status != "completed" && len(j.order) <= j.limit {
+			return // still running: keep it
+		}
+		delete(j.m, id)
+		j.order = j.order[1:]
+	}
+}
+
+func (j *jobRegistry) setRunning(id string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if e, ok := j.m[id]; ok {
+		e.view.Status = "running"
+	}
+}
+
+func (j *jobRegistry) complete(id string, res ExecutionResult) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if e, ok := j.m[id]; ok {
+		e.view.Status = "completed"
+		e.view.Result = &res
+	}
+}
+
+func (j *jobRegistry) remove(id string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	delete(j.m, id)
+}
+
+func (j *jobRegistry) get(id string) (jobView, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.m[id]
+	if !ok {
+		return jobView{}, false
+	}
+	return e.view, true
+}

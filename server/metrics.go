@@ -1,0 +1,73 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus collectors, on a registry of its own.
+type metrics struct {
+	reg        *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	executions *prometheus.CounterVec
+	execTime   prometheus.Histogram
+	wsConns    prometheus.Gauge
+}
+
+func newMetrics(runner Runner) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "coderemote_http_requests_total", Help: "HTTP requests by route and status.",
+		}, []string{"route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "coderemote_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+		executions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "coderemote_executions_total", Help: "Program runs by outcome (success or error type).",
+		}, []string{"outcome"}),
+		execTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "coderemote_execution_duration_seconds", Help: "Wall time of runs, queue wait included.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}),
+		wsConns: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "coderemote_websocket_connections", Help: "Open WebSocket connections.",
+		}),
+	}
+	stat := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.executions, m.execTime, m.wsConns,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		stat("coderemote_execution_queue_depth", "Runs waiting for a sandbox worker.",
+			func() float64 { return float64(runner.Stats().Queued) }),
+		stat("coderemote_execution_running", "Runs executing now.",
+			func() float64 { return float64(runner.Stats().Running) }),
+		stat("coderemote_sandbox_workers_ready", "Sandbox workers idle with a warm instance.",
+			func() float64 { return float64(runner.Stats().Ready) }),
+		stat("coderemote_sandbox_worker_restarts", "Sandbox workers replaced after a stopped run.",
+			func() float64 { return float64(runner.Stats().Restarts) }),
+	)
+	return m
+}
+
+func (m *metrics) observeRequest(route string, status int, d time.Duration) {
+	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}
+
+func (m *metrics) observeExecution(outcome string, d time.Duration) {
+	m.executions.WithLabelValues(outcome).Inc()
+	m.execTime.Observe(d.Seconds())
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}

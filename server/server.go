@@ -1,0 +1,202 @@
+// Package server is Code Remote's HTTP and WebSocket API (see API.md): it
+// composes the sandbox and serves the embedded UI.
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+// Runner runs programs; *sandbox.Pool is the implementation.
+type Runner interface {
+	Run(ctx context.Context, req sandbox.Request) (sandbox.Result, error)
+	Stats() sandbox.Stats
+}
+
+// Config holds the server's settings; main fills it from flags and the
+// environment.
+type Config struct {
+	Version string
+	// MaxCodeBytes, MaxStdinBytes bound a run's program and input.
+	MaxCodeBytes  int
+	MaxStdinBytes int
+	// DefaultTimeout applies when a request names none; MaxTimeout is the
+	// most a request may ask for.
+	DefaultTimeout time.Duration
+	MaxTimeout     time.Duration
+	// AnonymousExecution lets visitors without an account run code.
+	AnonymousExecution bool
+	// ExecuteRate and ExecuteBurst limit runs per client IP per minute.
+	ExecuteRate  int
+	ExecuteBurst int
+	// TrustProxy takes the client address from X-Forwarded-For (set it only
+	// behind a proxy that overwrites that header).
+	TrustProxy bool
+	// WSOrigins are extra origins allowed to open WebSockets (host patterns
+	// as in path.Match); the page's own origin is always allowed.
+	WSOrigins []string
+	// UI is the built web interface; nil serves none.
+	UI fs.FS
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxCodeBytes  = 64 << 10
+	DefaultMaxStdinBytes = 1 << 20
+	DefaultTimeout       = 30 * time.Second
+	DefaultExecuteRate   = 120
+	DefaultExecuteBurst  = 60
+)
+
+func (c Config) withDefaults() Config {
+	if c.MaxCodeBytes <= 0 {
+		c.MaxCodeBytes = DefaultMaxCodeBytes
+	}
+	if c.MaxStdinBytes <= 0 {
+		c.MaxStdinBytes = DefaultMaxStdinBytes
+	}
+	if c.DefaultTimeout <= 0 {
+		c.DefaultTimeout = DefaultTimeout
+	}
+	if c.MaxTimeout <= 0 {
+		c.MaxTimeout = max(c.DefaultTimeout, DefaultTimeout)
+	}
+	if c.ExecuteRate <= 0 {
+		c.ExecuteRate = DefaultExecuteRate
+	}
+	if c.ExecuteBurst <= 0 {
+		c.ExecuteBurst = DefaultExecuteBurst
+	}
+	return c
+}
+
+// Server is the HTTP handler of the whole API.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	runner  Runner
+	metrics *metrics
+	jobs    *jobRegistry
+	limiter *rateLimiter
+	mux     *http.ServeMux
+	handler http.Handler
+
+	mu       sync.Mutex
+	conns    map[string]*wsConn
+	draining bool
+	active   sync.WaitGroup // runs started through this server
+	stopRuns context.CancelFunc
+	runCtx   context.Context
+}
+
+// New builds the server.
+func New(cfg Config, log *slog.Logger, runner Runner) *Server {
+	cfg = cfg.withDefaults()
+	s := &Server{
+		cfg:     cfg,
+		log:     log,
+		runner:  runner,
+		metrics: newMetrics(runner),
+		jobs:    newJobRegistry(jobTTL, maxJobs),
+		limiter: newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
+		mux:     http.NewServeMux(),
+		conns:   map[string]*wsConn{},
+	}
+	s.runCtx, s.stopRuns = context.WithCancel(context.Background())
+	s.routes()
+	s.handler = s.middleware(http.HandlerFunc(s.route))
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.Handle("GET /health", s.handle(s.health))
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.mux.Handle("POST /execute", s.handle(s.execute))
+	s.mux.Handle("POST /execute/async", s.handle(s.executeAsync))
+	s.mux.Handle("GET /jobs/{id}", s.handle(s.getJob))
+	s.mux.Handle("GET /ws", s.handle(s.websocket))
+	if s.cfg.UI != nil {
+		s.mux.Handle("GET /", s.handle(s.static))
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// route dispatches through the mux, rendering its 404 and 405 in the API's
+// error shape.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	probe := &headerProbe{header: http.Header{}}
+	h.ServeHTTP(probe, r)
+	if probe.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", probe.header.Get("Allow"))
+		s.writeError(w, r, &httpError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Msg: r.Method + " is not allowed on " + r.URL.Path})
+		return
+	}
+	s.writeError(w, r, errNotFound("no route for "+r.Method+" "+r.URL.Path))
+}
+
+// headerProbe records what the mux's own 404/405 handler would send.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(code int)        { p.status = code }
+
+type healthBody struct {
+	Status  string            `json:"status"`
+	Version string            `json:"version"`
+	Checks  map[string]string `json:"checks"`
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	st := s.runner.Stats()
+	sandboxCheck := "ok"
+	if st.Ready == 0 && st.Running == 0 {
+		sandboxCheck = "starting"
+	}
+	writeJSON(w, http.StatusOK, healthBody{Status: "healthy", Version: s.cfg.Version,
+		Checks: map[string]string{"sandbox": sandboxCheck}})
+	return nil
+}
+
+// Shutdown stops taking runs, waits until ctx is done for running ones to
+// finish, cancels the rest (their clients get a Cancelled result), and
+// closes WebSocket connections.
+func (s *Server) Shutdown(ctx context.Context) {
+	s.mu.Lock()
+	s.draining = true
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.active.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.stopRuns()
+		<-done
+	}
+	s.mu.Lock()
+	conns := make([]*wsConn, 0, len(s.conns))
+	for _, c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.closeGoingAway()
+	}
+}

@@ -1,0 +1,317 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+const (
+	wsSendQueue     = 256              // messages buffered for a client before it counts as slow
+	wsWriteTimeout  = 10 * time.Second // for one message
+	wsPingInterval  = 30 * time.Second
+	wsMaxMessage    = 8 << 20
+	wsMaxJobsPerConn = 4
+)
+
+// wsConn is one WebSocket client.
+type wsConn struct {
+	s      *Server
+	id     string
+	c      *websocket.Conn
+	ip     string
+	send   chan []byte
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu   sync.Mutex
+	jobs map[string]*wsJob
+}
+
+type wsJob struct {
+	cancel context.CancelFunc
+	stdin  *inputPipe
+}
+
+type wsIncoming struct {
+	Action string `json:"action"`
+	executeRequest
+	Data  *string `json:"data"`
+	EOF   bool    `json:"eof"`
+	Token string  `json:"token"`
+}
+
+func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.WSOrigins})
+	if err != nil {
+		return nil // Accept has written the HTTP error
+	}
+	c.SetReadLimit(wsMaxMessage)
+	ctx, cancel := context.WithCancel(context.Background())
+	conn := &wsConn{s: s, id: newUUID(), c: c, ip: s.clientIP(r), send: make(chan []byte, wsSendQueue),
+		ctx: ctx, cancel: cancel, jobs: map[string]*wsJob{}}
+	s.mu.Lock()
+	s.conns[conn.id] = conn
+	s.mu.Unlock()
+	s.metrics.wsConns.Inc()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, conn.id)
+		s.mu.Unlock()
+		s.metrics.wsConns.Dec()
+		conn.cancel()
+		conn.cancelJobs()
+	}()
+	go conn.writeLoop()
+	conn.readLoop()
+	return nil
+}
+
+func (s *Server) conn(id string) *wsConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns[id]
+}
+
+func (c *wsConn) readLoop() {
+	for {
+		_, data, err := c.c.Read(c.ctx)
+		if err != nil {
+			return
+		}
+		var msg wsIncoming
+		if herr := unmarshalStrict(data, &msg); herr != nil {
+			c.sendError("", herr)
+			continue
+		}
+		c.dispatch(msg)
+	}
+}
+
+func (c *wsConn) dispatch(msg wsIncoming) {
+	switch msg.Action {
+	case "ping":
+		c.sendJSON(map[string]string{"type": "pong", "connection_id": c.id})
+	case "execute":
+		c.execute(msg)
+	case "stdin":
+		c.stdin(msg)
+	case "cancel":
+		if j := c.job(jobIDOf(msg)); j != nil {
+			j.cancel()
+		} else {
+			c.sendError(jobIDOf(msg), errNotFound("no running job "+jobIDOf(msg)+" on this connection"))
+		}
+	case "auth":
+		c.sendError("", errBadRequest("accounts are not enabled on this server"))
+	default:
+		c.sendError("", errBadRequest("unknown action "+quote(msg.Action)+"; expected ping, execute, stdin or cancel"))
+	}
+}
+
+func jobIDOf(msg wsIncoming) string {
+	if msg.JobID == nil {
+		return ""
+	}
+	return *msg.JobID
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+func (c *wsConn) execute(msg wsIncoming) {
+	id := jobIDOf(msg)
+	if id == "" {
+		id = newUUID()
+	} else if !isUUID(id) {
+		c.sendError(id, errInvalid("job_id must be a UUID"))
+		return
+	}
+	p, herr := c.s.validate(msg.executeRequest)
+	if herr != nil {
+		c.sendError(id, herr)
+		return
+	}
+	if ok, retry := c.s.limiter.allow("ip:"+c.ip, time.Now()); !ok {
+		c.sendError(id, errRateLimited(retry))
+		return
+	}
+	if err := c.startRun(id, p, true); err != nil {
+		c.sendError(id, err)
+	}
+}
+
+// startRun runs a program for this connection, streaming its output. With
+// interactive set, stdin stays open after p.Stdin for stdin actions.
+func (c *wsConn) startRun(id string, p runParams, interactive bool) *httpError {
+	c.s.mu.Lock()
+	draining := c.s.draining
+	c.s.mu.Unlock()
+	if draining {
+		return errUnavailable("the server is shutting down")
+	}
+	in := newInputPipe(c.s.cfg.MaxStdinBytes)
+	in.Write([]byte(p.Stdin))
+	if !interactive {
+		in.Close()
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	c.mu.Lock()
+	if len(c.jobs) >= wsMaxJobsPerConn {
+		c.mu.Unlock()
+		cancel()
+		return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Msg: "at most 4 programs may run at once on one connection", RetryAfter: time.Second}
+	}
+	if _, taken := c.jobs[id]; taken {
+		c.mu.Unlock()
+		cancel()
+		return &httpError{Status: http.StatusConflict, Code: "conflict", Msg: "job_id " + id + " is already running"}
+	}
+	c.jobs[id] = &wsJob{cancel: cancel, stdin: in}
+	c.mu.Unlock()
+	c.sendJSON(map[string]string{"type": "execution_started", "job_id": id})
+	go c.run(ctx, cancel, id, p, in)
+	return nil
+}
+
+func (c *wsConn) run(ctx context.Context, cancel context.CancelFunc, id string, p runParams, in *inputPipe) {
+	defer func() {
+		cancel()
+		in.Close()
+		c.mu.Lock()
+		delete(c.jobs, id)
+		c.mu.Unlock()
+	}()
+	res, err := c.s.runJob(ctx, id, p, runHooks{
+		stdin: in,
+		output: func(stream sandbox.Stream, data []byte) {
+			c.sendJSON(outputMessage{Type: "execution_output", JobID: id, Stream: string(stream), Data: string(data)})
+		},
+		waiting: func() { c.sendJSON(map[string]string{"type": "execution_waiting_input", "job_id": id}) },
+	})
+	if err != nil {
+		var herr *httpError
+		if !errors.As(err, &herr) {
+			herr = &httpError{Status: 500, Code: "internal", Msg: "internal error"}
+		}
+		c.sendError(id, herr)
+		return
+	}
+	c.sendJSON(resultMessage{Type: "execution_result", ExecutionResult: res})
+}
+
+type outputMessage struct {
+	Type   string `json:"type"`
+	JobID  string `json:"job_id"`
+	Stream string `json:"stream"`
+	Data   string `json:"data"`
+}
+
+type resultMessage struct {
+	Type string `json:"type"`
+	ExecutionResult
+}
+
+func (c *wsConn) stdin(msg wsIncoming) {
+	j := c.job(jobIDOf(msg))
+	if j == nil {
+		c.sendError(jobIDOf(msg), errNotFound("no running job "+jobIDOf(msg)+" on this connection"))
+		return
+	}
+	if msg.Data != nil {
+		if _, err := j.stdin.Write([]byte(*msg.Data)); err != nil {
+			c.sendError(jobIDOf(msg), errTooLarge(err.Error()))
+			return
+		}
+	}
+	if msg.EOF {
+		j.stdin.Close()
+	}
+}
+
+func (c *wsConn) job(id string) *wsJob {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.jobs[id]
+}
+
+func (c *wsConn) cancelJobs() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, j := range c.jobs {
+		j.cancel()
+	}
+}
+
+type errorMessage struct {
+	Type   string `json:"type"`
+	JobID  string `json:"job_id,omitempty"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+}
+
+func (c *wsConn) sendError(jobID string, e *httpError) {
+	c.sendJSON(errorMessage{Type: "error", JobID: jobID, Detail: e.Msg, Code: e.Code})
+}
+
+// sendJSON queues a message; a client too slow to keep up is disconnected
+// rather than buffered without bound.
+func (c *wsConn) sendJSON(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		c.s.log.Error("ws: marshal", "err", err)
+		return
+	}
+	select {
+	case <-c.ctx.Done():
+	case c.send <- b:
+	default:
+		c.s.log.Warn("ws: disconnecting a slow client", "connection_id", c.id)
+		c.c.Close(websocket.StatusPolicyViolation, "client too slow to read its messages")
+		c.cancel()
+	}
+}
+
+func (c *wsConn) writeLoop() {
+	ping := time.NewTicker(wsPingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case b := <-c.send:
+			ctx, cancel := context.WithTimeout(c.ctx, wsWriteTimeout)
+			err := c.c.Write(ctx, websocket.MessageText, b)
+			cancel()
+			if err != nil {
+				c.cancel()
+				return
+			}
+		case <-ping.C:
+			ctx, cancel := context.WithTimeout(c.ctx, wsWriteTimeout)
+			err := c.c.Ping(ctx)
+			cancel()
+			if err != nil {
+				c.cancel()
+				return
+			}
+		}
+	}
+}
+
+// closeGoingAway flushes queued messages and closes the connection.
+func (c *wsConn) closeGoingAway() {
+	deadline := time.Now().Add(2 * time.Second)
+	for len(c.send) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	c.c.Close(websocket.StatusGoingAway, "server shutting down")
+	c.cancel()
+}
