@@ -27,6 +27,7 @@ type setting struct {
 var settings = []setting{
 	{"addr", "CR_ADDR", ":8080", "address to listen on", "serve"},
 	{"data-dir", "CR_DATA_DIR", "./data", "directory for data and caches", "serve run"},
+	{"cache-dir", "CR_CACHE_DIR", "", "compiled-module cache (default: DATA_DIR/cache; for run, the user cache directory)", "serve run"},
 	{"workers", "CR_WORKERS", strconv.Itoa(max(2, runtime.NumCPU())), "programs that run at once (one worker process each)", "serve"},
 	{"queue-size", "CR_QUEUE_SIZE", strconv.Itoa(sandbox.DefaultQueueSize), "runs that may wait for a worker before requests get 503", "serve"},
 	{"memory-limit-mb", "CR_MEMORY_LIMIT_MB", "256", "memory cap of one program, MiB", "serve run"},
@@ -95,7 +96,10 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 		MemoryLimit:    p.size("memory-limit-mb", 1<<20),
 		OutputLimit:    p.size("output-limit-kb", 1<<10),
 		AllowedModules: p.list("allowed-modules"),
-		CacheDir:       filepath.Join(c.dataDir, "cache"),
+		CacheDir:       p.str("cache-dir"),
+	}
+	if c.sandbox.CacheDir == "" {
+		c.sandbox.CacheDir = filepath.Join(c.dataDir, "cache")
 	}
 	if command == "serve" {
 		c.shutdownTimeout = p.duration("shutdown-timeout")
@@ -123,7 +127,8 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 		c.file = positional[0]
 		// Without an explicit data directory, `run` keeps its cache in the
 		// user's cache directory rather than creating ./data wherever it runs.
-		if explicit := getenv("CR_DATA_DIR") != "" || flagGiven(fs, "data-dir"); !explicit {
+		explicit := getenv("CR_DATA_DIR") != "" || flagGiven(fs, "data-dir") || p.str("cache-dir") != ""
+		if !explicit {
 			if dir, err := os.UserCacheDir(); err == nil {
 				c.sandbox.CacheDir = filepath.Join(dir, "coderemote")
 			}

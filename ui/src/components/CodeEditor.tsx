@@ -1,0 +1,91 @@
+import { useEffect, useRef } from 'react';
+import * as monaco from 'monaco-editor/editor/editor.api';
+import 'monaco-editor/languages/definitions/python/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import type { Theme } from '../store';
+
+// Monaco is bundled with the app: its one worker comes from our own origin.
+(self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
+  getWorker: () => new EditorWorker(),
+};
+
+interface Props {
+  value: string;
+  theme: Theme;
+  errorLine: number | null;
+  errorMessage: string | null;
+  onChange(value: string): void;
+  onRun(): void;
+}
+
+// CodeEditor is the Python editor. Ctrl/Cmd+Enter runs the program; the
+// line of the last error is marked.
+export function CodeEditor({ value, theme, errorLine, errorMessage, onChange, onRun }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const handlers = useRef({ onChange, onRun });
+  handlers.current = { onChange, onRun };
+
+  useEffect(() => {
+    const ed = monaco.editor.create(host.current!, {
+      value,
+      language: 'python',
+      theme: theme === 'dark' ? 'vs-dark' : 'vs',
+      automaticLayout: true,
+      fontSize: 14,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      tabSize: 4,
+      insertSpaces: true,
+      ariaLabel: 'Python code editor',
+    });
+    editor.current = ed;
+    decorations.current = ed.createDecorationsCollection();
+    ed.onDidChangeModelContent(() => handlers.current.onChange(ed.getValue()));
+    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => handlers.current.onRun());
+    ed.focus();
+    return () => ed.dispose();
+    // The editor is created once; later value changes come from typing.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs');
+  }, [theme]);
+
+  useEffect(() => {
+    const ed = editor.current;
+    if (ed && ed.getValue() !== value) ed.setValue(value);
+  }, [value]);
+
+  useEffect(() => {
+    const ed = editor.current;
+    const model = ed?.getModel();
+    if (!ed || !model) return;
+    if (errorLine === null || errorLine < 1 || errorLine > model.getLineCount()) {
+      decorations.current?.clear();
+      monaco.editor.setModelMarkers(model, 'run', []);
+      return;
+    }
+    decorations.current?.set([
+      {
+        range: new monaco.Range(errorLine, 1, errorLine, 1),
+        options: { isWholeLine: true, className: 'error-line', glyphMarginClassName: 'error-glyph' },
+      },
+    ]);
+    monaco.editor.setModelMarkers(model, 'run', [
+      {
+        severity: monaco.MarkerSeverity.Error,
+        message: errorMessage ?? 'Error',
+        startLineNumber: errorLine,
+        endLineNumber: errorLine,
+        startColumn: model.getLineFirstNonWhitespaceColumn(errorLine) || 1,
+        endColumn: model.getLineMaxColumn(errorLine),
+      },
+    ]);
+    ed.revealLineInCenterIfOutsideViewport(errorLine);
+  }, [errorLine, errorMessage]);
+
+  return <div className="editor" ref={host} data-testid="editor" />;
+}

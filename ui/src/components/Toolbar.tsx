@@ -1,0 +1,32 @@
+import { TIMEOUT_CHOICES, useIDE } from '../store';
+import { runCode, stopRun } from '../runner';
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+// Toolbar holds Run, Stop and the time limit.
+export function Toolbar() {
+  const status = useIDE((s) => s.run.status);
+  const timeout = useIDE((s) => s.timeout);
+  const setTimeoutSeconds = useIDE((s) => s.setTimeoutSeconds);
+  const busy = status === 'queued' || status === 'running';
+  return (
+    <div className="toolbar">
+      <button className="primary" onClick={runCode} disabled={busy} title={isMac ? '⌘+Enter' : 'Ctrl+Enter'}>
+        ▶ Run <kbd>{isMac ? '⌘↵' : 'Ctrl+↵'}</kbd>
+      </button>
+      <button onClick={stopRun} disabled={!busy}>
+        ■ Stop
+      </button>
+      <label className="timeout">
+        Time limit
+        <select value={timeout} onChange={(e) => setTimeoutSeconds(Number(e.target.value))} aria-label="Time limit">
+          {TIMEOUT_CHOICES.map((t) => (
+            <option key={t} value={t}>
+              {t} s
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}

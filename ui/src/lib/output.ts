@@ -1,0 +1,48 @@
+// The output panel's model: chunks of stdout and stderr in arrival order,
+// with what the user typed at input() prompts shown inline.
+
+export type ChunkKind = 'stdout' | 'stderr' | 'input';
+
+export interface Chunk {
+  kind: ChunkKind;
+  text: string;
+}
+
+// appendChunk merges text into the last chunk when it is of the same kind,
+// so the panel renders a handful of spans rather than one per message.
+export function appendChunk(chunks: Chunk[], kind: ChunkKind, text: string): Chunk[] {
+  if (text === '') return chunks;
+  const last = chunks[chunks.length - 1];
+  if (last && last.kind === kind) {
+    return [...chunks.slice(0, -1), { kind, text: last.text + text }];
+  }
+  return [...chunks, { kind, text }];
+}
+
+// outputFromResult rebuilds chunks from a result when nothing was streamed
+// (HTTP fallback): stdout first, then stderr.
+export function outputFromResult(stdout: string, stderr: string): Chunk[] {
+  return appendChunk(appendChunk([], 'stdout', stdout), 'stderr', stderr);
+}
+
+// formatDuration renders a run's wall time for people.
+export function formatDuration(ms: number): string {
+  if (ms < 1) return '<1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
+}
+
+// summary is the one-line status shown above the output.
+export function summary(r: {
+  success: boolean;
+  error_type: string | null;
+  error: string | null;
+  exit_code: number;
+  timed_out: boolean;
+}): string {
+  if (r.success) return 'Finished';
+  if (r.timed_out) return 'Timed out';
+  if (r.error_type === 'Cancelled') return 'Stopped';
+  if (r.error_type) return r.error ? `${r.error_type}: ${r.error}` : r.error_type;
+  return `Exited with code ${r.exit_code}`;
+}

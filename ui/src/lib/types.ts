@@ -1,0 +1,36 @@
+// Shapes of the HTTP and WebSocket API (see API.md).
+
+export interface Violation {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ExecutionResult {
+  success: boolean;
+  stdout: string;
+  stderr: string;
+  error: string | null;
+  error_type: string | null;
+  error_line: number | null;
+  traceback: string | null;
+  execution_time_ms: number;
+  timed_out: boolean;
+  truncated: boolean;
+  security_violations: Violation[];
+  exit_code: number;
+  job_id: string;
+}
+
+export interface ApiError {
+  detail: string;
+  code: string;
+}
+
+export type ServerMessage =
+  | { type: 'pong'; connection_id: string }
+  | { type: 'execution_started'; job_id: string }
+  | { type: 'execution_output'; job_id: string; stream: 'stdout' | 'stderr'; data: string }
+  | { type: 'execution_waiting_input'; job_id: string }
+  | ({ type: 'execution_result' } & ExecutionResult)
+  | { type: 'error'; job_id?: string; detail: string; code: string };

@@ -1,0 +1,25 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The built bundle is embedded in the Go binary (ui/embed.go) and must work
+// offline: Monaco and its worker are bundled, nothing loads from a CDN.
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4096,
+  },
+  server: {
+    proxy: {
+      '/execute': 'http://localhost:8080',
+      '/jobs': 'http://localhost:8080',
+      '/health': 'http://localhost:8080',
+      '/ws': { target: 'ws://localhost:8080', ws: true },
+    },
+  },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+  },
+});
