@@ -21,7 +21,7 @@ import (
 // its default. Flags win over the environment, which wins over defaults.
 type setting struct {
 	name, env, def, help string
-	commands         string // which commands take it: "serve", "run" or "serve run"
+	commands             string // which commands take it: "serve", "run" or "serve run"
 }
 
 var settings = []setting{

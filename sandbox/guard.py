@@ -111,15 +111,21 @@ def safe_delattr(obj, name):
 
 
 real_import = builtins.__import__
+IMPORT_NAME = 108  # CPython 3.12's opcode for the import statement
 
 
 def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-    """The import statement of the user's program comes here; the standard
-    library's own imports use the real builtins and are not affected."""
-    if level:
-        raise ImportError("relative imports are not allowed")
-    if name.split(".")[0] not in ALLOWED:
-        raise ImportError("import of module '%s' is not allowed" % name, name=name)
+    """The user's import statements come here. The standard library's own
+    modules use the real builtins; imports that C code makes on the user's
+    behalf (datetime.strptime importing _strptime) arrive here too, from a
+    user frame that is not executing an import statement, and pass."""
+    caller = sys._getframe(1)
+    code = caller.f_code
+    if code.co_filename == FILENAME and code.co_code[caller.f_lasti] == IMPORT_NAME:
+        if level:
+            raise ImportError("relative imports are not allowed")
+        if name.split(".")[0] not in ALLOWED:
+            raise ImportError("import of module '%s' is not allowed" % name, name=name)
     return real_import(name, globals, locals, fromlist, level)
 
 
@@ -148,6 +154,35 @@ def user_builtins():
     b["exit"] = Quitter("exit")
     b["quit"] = Quitter("quit")
     return b
+
+
+def install_sleep():
+    """time.sleep as CPython defines it. The WASI build sleeps with an
+    absolute-time clock_nanosleep that the runtime does not offer, so sleep
+    in relative steps through select(), which it does."""
+    import time
+    import select
+    monotonic = time.monotonic
+
+    def sleep(secs):
+        kind = type(secs)
+        if not (hasattr(kind, "__float__") or hasattr(kind, "__index__")):
+            raise TypeError("'%s' object cannot be interpreted as an integer" % kind.__name__)
+        secs = float(secs)
+        if secs != secs:
+            raise ValueError("Invalid value NaN (not a number)")
+        if secs < 0:
+            raise ValueError("sleep length must be non-negative")
+        deadline = monotonic() + secs
+        while True:
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                return
+            select.select([], [], [], remaining)
+
+    sleep.__module__ = "time"
+    sleep.__doc__ = time.sleep.__doc__
+    time.sleep = sleep
 
 
 def read_exactly(n):
@@ -296,19 +331,39 @@ def run(source):
             sys.stderr.write(message + "\n")
         report["exit_code"] = status
     except BaseException as e:
-        e.__traceback__ = user_traceback(e)
+        tb = e.__traceback__ = user_traceback(e)
+        if isinstance(e, MemoryError):
+            release_memory(tb, user_globals)
         flush_std()
-        text = format_exception(e, source)
+        try:
+            text = format_exception(e, source)
+        except BaseException:
+            text = "%s: %s\n" % (type(e).__name__, safe_str(e))
         sys.stderr.write(text)
         report.update(exit_code=1, error_type=type(e).__name__, error=safe_str(e),
-                      error_line=user_line(e.__traceback__), traceback=text)
+                      error_line=user_line(tb), traceback=text)
     return report
+
+
+def release_memory(tb, user_globals):
+    """After a MemoryError, drop what the program holds, so that formatting
+    the traceback (which imports modules) has memory to work with."""
+    while tb is not None:
+        try:
+            tb.tb_frame.clear()
+        except RuntimeError:
+            pass
+        tb = tb.tb_next
+    user_globals.clear()
+    import gc
+    gc.collect()
 
 
 def main():
     # Line-buffered like a terminal, so output reaches the host as it is printed.
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
+    install_sleep()
     source = read_header()  # the instance waits here, warm, for its program
     report = run(source)
     flush_std()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,9 +86,15 @@ func (in *instance) result(elapsed time.Duration) Result {
 		// the guard could report.
 		r.ExitCode = exit
 		r.Success = exit == 0
+	case strings.Contains(trapReason(in.err), "out of bounds memory access"):
+		// The WASI build of CPython has a 512 KiB C stack placed first in
+		// memory, so deep recursion through C code (lru_cache, sorted with
+		// a key, __repr__ of nested objects) traps here instead of raising.
+		r.ExitCode = 1
+		r.fail("RecursionError", "maximum recursion depth exceeded in C code (the sandbox's interpreter has a 512 KiB C stack)")
 	default:
 		r.ExitCode = 1
-		r.fail(ErrTypeCrash, "the Python interpreter stopped unexpectedly")
+		r.fail(ErrTypeCrash, "the Python interpreter stopped unexpectedly: "+trapReason(in.err))
 	}
 	return r
 }
@@ -102,6 +109,15 @@ func exitCode(err error) int {
 		return int(exit.ExitCode())
 	}
 	return -1
+}
+
+// trapReason is the first line of a guest trap, without wazero's stack.
+func trapReason(err error) string {
+	if err == nil {
+		return "no error"
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return strings.TrimPrefix(msg, "wasm error: ")
 }
 
 func isExit0(err error) bool { return exitCode(err) == 0 }
@@ -305,7 +321,9 @@ func (f reportFS) Stat(path string) (sys.Stat_t, experimentalsys.Errno) {
 
 func (f reportFS) Lstat(path string) (sys.Stat_t, experimentalsys.Errno) { return f.Stat(path) }
 
-type dirFile struct{ experimentalsys.UnimplementedFile }
+type dirFile struct {
+	experimentalsys.UnimplementedFile
+}
 
 func (*dirFile) IsDir() (bool, experimentalsys.Errno) { return true, 0 }
 func (*dirFile) Stat() (sys.Stat_t, experimentalsys.Errno) {

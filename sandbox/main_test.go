@@ -27,10 +27,12 @@ func testCacheDir() string {
 	return filepath.Join(d, "coderemote-test")
 }
 
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
 func newTestPool(t testing.TB, cfg Config) *Pool {
 	t.Helper()
 	cfg.CacheDir = testCacheDir()
-	p, err := NewPool(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, err := NewPool(cfg, discardLog())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -184,8 +184,8 @@ type pendingOutput struct {
 	fw      *frameWriter
 	flushMu sync.Mutex // keeps concurrent flushes in order
 	mu      sync.Mutex
-	chunks []outChunk
-	size   int
+	chunks  []outChunk
+	size    int
 }
 
 type outChunk struct {

@@ -159,9 +159,9 @@ func (s *Server) admit(r *http.Request) *httpError {
 
 // runHooks connects a run to its client.
 type runHooks struct {
-	stdin    io.Reader
-	started  func()
-	output   func(sandbox.Stream, []byte)
+	stdin   io.Reader
+	started func()
+	output  func(sandbox.Stream, []byte)
 	waiting func()
 }
 

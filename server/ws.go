@@ -14,10 +14,10 @@ import (
 )
 
 const (
-	wsSendQueue     = 256              // messages buffered for a client before it counts as slow
-	wsWriteTimeout  = 10 * time.Second // for one message
-	wsPingInterval  = 30 * time.Second
-	wsMaxMessage    = 8 << 20
+	wsSendQueue      = 256              // messages buffered for a client before it counts as slow
+	wsWriteTimeout   = 10 * time.Second // for one message
+	wsPingInterval   = 30 * time.Second
+	wsMaxMessage     = 8 << 20
 	wsMaxJobsPerConn = 4
 )
 
