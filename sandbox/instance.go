@@ -57,13 +57,14 @@ func (e *engine) start(ctx context.Context, outputLimit int) *instance {
 	return in
 }
 
-// assign hands the instance its program. sink receives output as it is
-// written; onWait is called when the program blocks on an empty stdin.
-func (in *instance) assign(code string, sink func(Stream, []byte), onWait func()) {
+// assign hands the instance its program and the start of its input. sink
+// receives output as it is written; onWait is called when the program
+// blocks on an empty stdin.
+func (in *instance) assign(code string, input []byte, sink func(Stream, []byte), onWait func()) {
 	in.out.setSink(sink)
 	in.stdin.setOnWait(onWait)
-	hdr := strconv.Itoa(len(code)) + "\n"
-	in.stdin.feedHeader([]byte(hdr + code))
+	header := []byte(strconv.Itoa(len(code)) + "\n" + code)
+	in.stdin.feedHeader(header, input)
 }
 
 // result interprets how the instance ended. Call it after done is closed.
@@ -190,11 +191,14 @@ func (p *stdinPipe) Read(b []byte) (int, error) {
 	return n, nil
 }
 
-func (p *stdinPipe) feedHeader(b []byte) {
+// feedHeader queues the program and, after it, the first input, at once, so
+// the guest never finds stdin empty between the two.
+func (p *stdinPipe) feedHeader(header, input []byte) {
 	p.mu.Lock()
-	p.headerLeft = len(b)
-	p.mu.Unlock()
-	p.feed(b)
+	defer p.mu.Unlock()
+	p.headerLeft = len(header)
+	p.buf = append(append(p.buf, header...), input...)
+	p.cond.Broadcast()
 }
 
 func (p *stdinPipe) feed(b []byte) {

@@ -138,7 +138,7 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
 	seq := p.seq.Add(1)
 	timeout := req.Timeout
-	spec, _ := json.Marshal(runSpec{Seq: seq, Code: req.Code, TimeoutMS: timeout.Milliseconds()})
+	spec, _ := json.Marshal(runSpec{Seq: seq, Code: req.Code, Input: req.Input, TimeoutMS: timeout.Milliseconds()})
 	start := time.Now()
 	if err := w.fw.write(frameRun, spec); err != nil {
 		return stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", 0), false

@@ -83,9 +83,12 @@ const (
 type Request struct {
 	Code    string
 	Timeout time.Duration
-	// Stdin is the program's standard input, read until EOF or until the run
-	// ends. A reader that can block (interactive input) must be closed by the
-	// caller after Run returns. Nil means empty input.
+	// Input is the start of the program's standard input, delivered with
+	// the program.
+	Input []byte
+	// Stdin is the rest of the program's standard input, read until EOF or
+	// until the run ends. A reader that can block (interactive input) must
+	// be closed by the caller after Run returns. Nil means no more input.
 	Stdin io.Reader
 	// OnStart, if set, is called when a worker takes the run from the queue.
 	OnStart func()

@@ -33,7 +33,7 @@ func run(t *testing.T, p *Pool, code, stdin string, timeout time.Duration) Resul
 	if timeout == 0 {
 		timeout = 20 * time.Second
 	}
-	res, err := p.Run(t.Context(), Request{Code: code, Stdin: strings.NewReader(stdin), Timeout: timeout})
+	res, err := p.Run(t.Context(), Request{Code: code, Input: []byte(stdin), Timeout: timeout})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}

@@ -30,6 +30,7 @@ type workerConfig struct {
 type runSpec struct {
 	Seq       uint64 `json:"seq"`
 	Code      string `json:"code"`
+	Input     []byte `json:"input"`
 	TimeoutMS int64  `json:"timeout_ms"`
 }
 
@@ -122,7 +123,7 @@ func (w *worker) warmInstance(ctx context.Context) *instance {
 // run serves one program on inst. It reports false if the host went away.
 func (w *worker) run(inst *instance, spec runSpec) bool {
 	out := &pendingOutput{fw: w.fw}
-	inst.assign(spec.Code, out.add, func() {
+	inst.assign(spec.Code, spec.Input, out.add, func() {
 		out.flush()
 		w.fw.write(frameWaiting)
 	})

@@ -135,7 +135,11 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
 	if herr != nil {
 		return herr
 	}
-	res, err := s.runJob(r.Context(), newUUID(), p, runHooks{stdin: strings.NewReader(p.Stdin)})
+	if err := s.begin(); err != nil {
+		return err
+	}
+	defer s.active.Done()
+	res, err := s.runJob(r.Context(), newUUID(), p, runHooks{})
 	if err != nil {
 		return err
 	}
@@ -143,17 +147,23 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// admit applies the per-client rate limit and refuses runs while draining.
+// admit applies the per-client rate limit.
 func (s *Server) admit(r *http.Request) *httpError {
-	s.mu.Lock()
-	draining := s.draining
-	s.mu.Unlock()
-	if draining {
-		return errUnavailable("the server is shutting down")
-	}
 	if ok, retry := s.limiter.allow("ip:"+s.clientIP(r), time.Now()); !ok {
 		return errRateLimited(retry)
 	}
+	return nil
+}
+
+// begin counts a run that Shutdown must wait for, from its admission until
+// its result is delivered; it refuses runs once shutdown has begun.
+func (s *Server) begin() *httpError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draining {
+		return errUnavailable("the server is shutting down")
+	}
+	s.active.Add(1)
 	return nil
 }
 
@@ -168,8 +178,6 @@ type runHooks struct {
 // runJob runs a program as job id, records it, and returns its result. The
 // run stops when ctx is done or the server shuts down.
 func (s *Server) runJob(ctx context.Context, id string, p runParams, h runHooks) (ExecutionResult, error) {
-	s.active.Add(1)
-	defer s.active.Done()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(s.runCtx, cancel)
@@ -179,7 +187,7 @@ func (s *Server) runJob(ctx context.Context, id string, p runParams, h runHooks)
 	}
 	start := time.Now()
 	res, err := s.runner.Run(ctx, sandbox.Request{
-		Code: p.Code, Timeout: p.Timeout, Stdin: h.stdin,
+		Code: p.Code, Timeout: p.Timeout, Input: []byte(p.Stdin), Stdin: h.stdin,
 		OnStart:        func() { s.jobs.setRunning(id); callIf(h.started) },
 		OnOutput:       h.output,
 		OnWaitingInput: h.waiting,

@@ -67,6 +67,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxTimeout <= 0 {
 		c.MaxTimeout = max(c.DefaultTimeout, DefaultTimeout)
 	}
+	c.DefaultTimeout = min(c.DefaultTimeout, c.MaxTimeout)
 	if c.ExecuteRate <= 0 {
 		c.ExecuteRate = DefaultExecuteRate
 	}

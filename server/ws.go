@@ -23,13 +23,18 @@ const (
 
 // wsConn is one WebSocket client.
 type wsConn struct {
-	s      *Server
-	id     string
-	c      *websocket.Conn
-	ip     string
-	send   chan []byte
-	ctx    context.Context
-	cancel context.CancelFunc
+	s    *Server
+	id   string
+	c    *websocket.Conn
+	ip   string
+	send chan []byte
+	// closing asks the writer to send what is queued, then a close frame;
+	// writerDone is closed when the writer has stopped.
+	closing    chan struct{}
+	closeOnce  sync.Once
+	writerDone chan struct{}
+	ctx        context.Context
+	cancel     context.CancelFunc
 
 	mu   sync.Mutex
 	jobs map[string]*wsJob
@@ -56,6 +61,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	c.SetReadLimit(wsMaxMessage)
 	ctx, cancel := context.WithCancel(context.Background())
 	conn := &wsConn{s: s, id: newUUID(), c: c, ip: s.clientIP(r), send: make(chan []byte, wsSendQueue),
+		closing: make(chan struct{}), writerDone: make(chan struct{}),
 		ctx: ctx, cancel: cancel, jobs: map[string]*wsJob{}}
 	s.mu.Lock()
 	s.conns[conn.id] = conn
@@ -150,14 +156,7 @@ func (c *wsConn) execute(msg wsIncoming) {
 // startRun runs a program for this connection, streaming its output. With
 // interactive set, stdin stays open after p.Stdin for stdin actions.
 func (c *wsConn) startRun(id string, p runParams, interactive bool) *httpError {
-	c.s.mu.Lock()
-	draining := c.s.draining
-	c.s.mu.Unlock()
-	if draining {
-		return errUnavailable("the server is shutting down")
-	}
-	in := newInputPipe(c.s.cfg.MaxStdinBytes)
-	in.Write([]byte(p.Stdin))
+	in := newInputPipe(c.s.cfg.MaxStdinBytes - len(p.Stdin))
 	if !interactive {
 		in.Close()
 	}
@@ -174,6 +173,11 @@ func (c *wsConn) startRun(id string, p runParams, interactive bool) *httpError {
 		cancel()
 		return &httpError{Status: http.StatusConflict, Code: "conflict", Msg: "job_id " + id + " is already running"}
 	}
+	if err := c.s.begin(); err != nil {
+		c.mu.Unlock()
+		cancel()
+		return err
+	}
 	c.jobs[id] = &wsJob{cancel: cancel, stdin: in}
 	c.mu.Unlock()
 	c.sendJSON(map[string]string{"type": "execution_started", "job_id": id})
@@ -188,6 +192,7 @@ func (c *wsConn) run(ctx context.Context, cancel context.CancelFunc, id string, 
 		c.mu.Lock()
 		delete(c.jobs, id)
 		c.mu.Unlock()
+		c.s.active.Done()
 	}()
 	res, err := c.s.runJob(ctx, id, p, runHooks{
 		stdin: in,
@@ -280,18 +285,18 @@ func (c *wsConn) sendJSON(v any) {
 }
 
 func (c *wsConn) writeLoop() {
+	defer close(c.writerDone)
 	ping := time.NewTicker(wsPingInterval)
 	defer ping.Stop()
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
+		case <-c.closing:
+			c.drainAndClose()
+			return
 		case b := <-c.send:
-			ctx, cancel := context.WithTimeout(c.ctx, wsWriteTimeout)
-			err := c.c.Write(ctx, websocket.MessageText, b)
-			cancel()
-			if err != nil {
-				c.cancel()
+			if !c.write(b) {
 				return
 			}
 		case <-ping.C:
@@ -306,12 +311,37 @@ func (c *wsConn) writeLoop() {
 	}
 }
 
-// closeGoingAway flushes queued messages and closes the connection.
-func (c *wsConn) closeGoingAway() {
-	deadline := time.Now().Add(2 * time.Second)
-	for len(c.send) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+func (c *wsConn) write(b []byte) bool {
+	ctx, cancel := context.WithTimeout(c.ctx, wsWriteTimeout)
+	defer cancel()
+	if err := c.c.Write(ctx, websocket.MessageText, b); err != nil {
+		c.cancel()
+		return false
 	}
-	c.c.Close(websocket.StatusGoingAway, "server shutting down")
+	return true
+}
+
+func (c *wsConn) drainAndClose() {
+	for {
+		select {
+		case b := <-c.send:
+			if !c.write(b) {
+				return
+			}
+		default:
+			c.c.Close(websocket.StatusGoingAway, "server shutting down")
+			return
+		}
+	}
+}
+
+// closeGoingAway sends the messages already queued (results of cancelled
+// runs among them), then closes the connection.
+func (c *wsConn) closeGoingAway() {
+	c.closeOnce.Do(func() { close(c.closing) })
+	select {
+	case <-c.writerDone:
+	case <-time.After(wsWriteTimeout):
+	}
 	c.cancel()
 }

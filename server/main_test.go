@@ -1,0 +1,71 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+func TestMain(m *testing.M) {
+	if sandbox.IsWorker() {
+		os.Exit(sandbox.ServeWorker(os.Stdin, os.Stdout))
+	}
+	os.Exit(m.Run())
+}
+
+func testCacheDir() string {
+	if d := os.Getenv("CODEREMOTE_TEST_CACHE"); d != "" {
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		d = os.TempDir()
+	}
+	return filepath.Join(d, "coderemote-test")
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+var (
+	poolOnce sync.Once
+	pool     *sandbox.Pool
+)
+
+// sharedPool is the real sandbox, shared by the tests of this package.
+func sharedPool(t testing.TB) *sandbox.Pool {
+	poolOnce.Do(func() {
+		p, err := sandbox.NewPool(sandbox.Config{Workers: 2, CacheDir: testCacheDir()}, discardLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool = p
+	})
+	return pool
+}
+
+func newPool(t testing.TB, cfg sandbox.Config) *sandbox.Pool {
+	cfg.CacheDir = testCacheDir()
+	p, err := sandbox.NewPool(cfg, discardLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close(t.Context()) })
+	return p
+}
+
+func sandboxConfig(workers, queue int) sandbox.Config {
+	return sandbox.Config{Workers: workers, QueueSize: queue}
+}
+
+func fstestUI() fstest.MapFS {
+	return fstest.MapFS{
+		"index.html":         {Data: []byte("<!doctype html><title>Code Remote</title>")},
+		"assets/app-1234.js": {Data: []byte("console.log(1)")},
+	}
+}
