@@ -71,7 +71,7 @@ test-e2e: build ui/node_modules/.package-lock.json
 	cd ui && CODEREMOTE_BIN=$(CURDIR)/coderemote npm run e2e
 
 bench: $(RUNTIME) ui/dist/index.html
-	$(GO) run ./internal/cmd/benchtable
+	$(GO) run ./tools/benchtable $(BENCHTIME)
 
 clean:
 	rm -rf build coderemote sandbox/runtime ui/dist

@@ -73,12 +73,12 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		return nil, fmt.Errorf("sandbox: compile python.wasm: %w", err)
 	}
 	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ","), memLimit: uint32(memLimitBytes)}
-	entries, err := e.closure(ctx, cacheDir)
+	prep, err := e.prepare(ctx, cacheDir)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, err
 	}
-	filtered, err := filterZip(stdlibZip, entries)
+	filtered, err := filterZip(stdlibZip, prep.entries, prep.guardPyc)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, err
@@ -89,20 +89,31 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 
 func (e *engine) close(ctx context.Context) error { return e.rt.Close(ctx) }
 
-// closure returns the standard-library zip entries the allowlist needs,
-// computing them by running closure.py against the full library once and
-// caching the answer under cacheDir.
-func (e *engine) closure(ctx context.Context, cacheDir string) ([]string, error) {
-	key := sha256.Sum256([]byte(e.allowCSV + "\x00" + closureSource + "\x00" + string(stdlibZip[len(stdlibZip)-64:])))
+// prepared is what closure.py computes for an allowlist.
+type prepared struct {
+	entries  []string // standard-library zip entries to serve
+	guardPyc []byte   // the guard, compiled
+}
+
+// prepare runs closure.py against the full standard library, once per
+// allowlist and runtime: the answer is cached under cacheDir.
+func (e *engine) prepare(ctx context.Context, cacheDir string) (prepared, error) {
+	key := sha256.Sum256([]byte(e.allowCSV + "\x00" + closureSource + "\x00" + guardSource + "\x00" + string(stdlibZip[len(stdlibZip)-64:])))
 	cacheFile := ""
 	if cacheDir != "" {
 		cacheFile = filepath.Join(cacheDir, "stdlib-"+hex.EncodeToString(key[:8])+".txt")
 		if b, err := os.ReadFile(cacheFile); err == nil {
-			return strings.Fields(string(b)), nil
+			if p, err := parsePrepared(b); err == nil {
+				return p, nil
+			}
 		}
 	}
 	var out, errOut bytes.Buffer
-	cfg := e.baseConfig(fstest.MapFS{zipPath: &fstest.MapFile{Data: stdlibZip, Mode: 0o444}}).
+	fsys := fstest.MapFS{
+		zipPath:    &fstest.MapFile{Data: stdlibZip, Mode: 0o444},
+		"guard.py": &fstest.MapFile{Data: []byte(guardSource), Mode: 0o444},
+	}
+	cfg := e.baseConfig(fsys).
 		WithArgs("python", "-S", "-B", "-c", closureSource, e.allowCSV).
 		WithStdout(&out).WithStderr(&errOut).WithStdin(strings.NewReader(""))
 	mod, err := e.rt.InstantiateModule(ctx, e.compiled, cfg)
@@ -110,18 +121,40 @@ func (e *engine) closure(ctx context.Context, cacheDir string) ([]string, error)
 		mod.Close(ctx)
 	}
 	if err != nil && !isExit0(err) {
-		return nil, fmt.Errorf("sandbox: computing the standard library for the allowlist: %v: %s", err, errOut.String())
+		return prepared{}, fmt.Errorf("sandbox: preparing the standard library for the allowlist: %v: %s", err, errOut.String())
 	}
 	if errOut.Len() > 0 {
-		return nil, fmt.Errorf("sandbox: allowlist: %s", strings.TrimSpace(errOut.String()))
+		return prepared{}, fmt.Errorf("sandbox: allowlist: %s", strings.TrimSpace(errOut.String()))
 	}
-	entries := strings.Fields(out.String())
+	p, err := parsePrepared(out.Bytes())
+	if err != nil {
+		return prepared{}, err
+	}
 	if cacheFile != "" {
-		if err := writeFileAtomic(cacheFile, []byte(strings.Join(entries, "\n"))); err != nil {
-			return nil, fmt.Errorf("sandbox: %w", err)
+		if err := writeFileAtomic(cacheFile, out.Bytes()); err != nil {
+			return prepared{}, fmt.Errorf("sandbox: %w", err)
 		}
 	}
-	return entries, nil
+	return p, nil
+}
+
+func parsePrepared(b []byte) (prepared, error) {
+	var p prepared
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if h, ok := strings.CutPrefix(line, "guard-pyc "); ok {
+			pyc, err := hex.DecodeString(h)
+			if err != nil {
+				return p, fmt.Errorf("sandbox: compiled guard: %w", err)
+			}
+			p.guardPyc = pyc
+		} else if line != "" {
+			p.entries = append(p.entries, line)
+		}
+	}
+	if p.guardPyc == nil {
+		return p, fmt.Errorf("sandbox: preparing the standard library produced no guard")
+	}
+	return p, nil
 }
 
 // baseConfig is what every instance gets: deny by default, then exactly the
@@ -135,9 +168,13 @@ func (e *engine) baseConfig(stdlib fstest.MapFS) wazero.ModuleConfig {
 		WithSysWalltime().WithSysNanotime().WithSysNanosleep()
 }
 
+// guardModule is the name under which instances import the compiled guard.
+const guardModule = "_coderemote_guard"
+
 // filterZip copies the entries of src that are in keep (plus the codecs and
-// __future__, which any program may use) into a new zip, without recompressing.
-func filterZip(src []byte, keep []string) ([]byte, error) {
+// __future__, which any program may use) into a new zip, without
+// recompressing, and adds the compiled guard.
+func filterZip(src []byte, keep []string, guardPyc []byte) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: stdlib.zip: %w", err)
@@ -153,6 +190,13 @@ func filterZip(src []byte, keep []string) ([]byte, error) {
 		if err := copyZipEntry(zw, f); err != nil {
 			return nil, fmt.Errorf("sandbox: stdlib.zip %s: %w", f.Name, err)
 		}
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: guardModule + ".pyc", Method: zip.Store})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(guardPyc); err != nil {
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err

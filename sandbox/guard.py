@@ -16,7 +16,7 @@
 import sys
 import builtins
 import _ast
-import os
+import posix  # os without the cost of importing it: it is not loaded under -S
 
 ALLOWED = frozenset(m for m in sys.argv[1].split(",") if m) | {"__future__"}
 FILENAME = "main.py"
@@ -241,12 +241,12 @@ def json_dump(v):
 
 def write_report(report):
     data = json_dump(report).encode("utf-8", "surrogatepass")
-    fd = os.open("/cr/result", os.O_WRONLY | os.O_TRUNC)
+    fd = posix.open("/cr/result", posix.O_WRONLY | posix.O_TRUNC)
     try:
         while data:
-            data = data[os.write(fd, data):]
+            data = data[posix.write(fd, data):]
     finally:
-        os.close(fd)
+        posix.close(fd)
 
 
 def safe_str(e):
@@ -368,7 +368,7 @@ def main():
     report = run(source)
     flush_std()
     write_report(report)
-    os._exit(report["exit_code"])
+    posix._exit(report["exit_code"])
 
 
 main()

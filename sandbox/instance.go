@@ -41,7 +41,7 @@ func (e *engine) start(ctx context.Context, outputLimit int) *instance {
 		WithSysFSMount(reportFS{r: in.report}, "/cr")
 	cfg := e.baseConfig(e.stdlib).
 		WithFSConfig(fsCfg).
-		WithArgs("python", "-S", "-B", "-c", guardSource, e.allowCSV).
+		WithArgs("python", "-S", "-B", "-c", "import "+guardModule, e.allowCSV).
 		WithStdin(in.stdin).
 		WithStdout(streamWriter{in.out, Stdout}).
 		WithStderr(streamWriter{in.out, Stderr})

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestParseAndPrint(t *testing.T) {
+	in := `goos: linux
+BenchmarkExecute/hello-2     	      30	        20.07 p50-ms	        38.28 p95-ms	         0 ns/op
+BenchmarkNative/hello-2                	      30	         8.000 p50-ms	         8.887 p95-ms
+BenchmarkThroughput/clients=1-2        	      30	        40.00 runs/s
+BenchmarkThroughput/clients=8-2        	      30	        60.00 runs/s
+PASS`
+	m := parse(strings.NewReader(in))
+	if got := m["BenchmarkExecute/hello"]["p50-ms"]; got != 20.07 {
+		t.Fatalf("got p50 %v, want 20.07", got)
+	}
+	var out bytes.Buffer
+	printTable(&out, m)
+	for _, want := range []string{"2.5×", "1.50×"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
