@@ -19,7 +19,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './u
 # Tests share one wazero compilation cache so the module compiles once.
 export CODEREMOTE_TEST_CACHE ?= $(CURDIR)/build/test-cache
 
-.PHONY: all build run runtime ui test test-go test-ui test-e2e vet bench clean
+.PHONY: all build run runtime ui test test-go test-ui test-e2e test-deps vet bench clean
 
 all: build
 
@@ -67,7 +67,10 @@ test-go: $(RUNTIME) ui/dist/index.html
 test-ui: ui/node_modules/.package-lock.json
 	cd ui && npm test
 
-test-e2e: build ui/node_modules/.package-lock.json
+test-deps:
+	scripts/ensure-test-deps.sh
+
+test-e2e: build ui/node_modules/.package-lock.json test-deps
 	cd ui && CODEREMOTE_BIN=$(CURDIR)/coderemote npm run e2e
 
 bench: $(RUNTIME) ui/dist/index.html

@@ -53,8 +53,9 @@ type Stats struct {
 	Restarts int64 // workers replaced since start
 }
 
-// NewPool starts cfg.Workers worker processes in the background and returns
-// at once; Run waits for a worker to be ready.
+// NewPool starts the first worker and waits for it, so that a broken
+// runtime or allowlist fails here; the other workers start in the
+// background, and Run waits for one to be ready.
 func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 	cfg = cfg.withDefaults()
 	command := cfg.Command
@@ -74,7 +75,12 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 		shutdown: make(chan struct{}),
 		procs:    map[*proc]struct{}{},
 	}
-	for range cfg.Workers {
+	first, err := p.spawn()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	p.idle <- first
+	for range cfg.Workers - 1 {
 		go p.replenish()
 	}
 	return p, nil

@@ -453,3 +453,20 @@ func TestCloseCancelsRunningPrograms(t *testing.T) {
 		t.Fatalf("got %v, want ErrClosed", err)
 	}
 }
+
+func TestUnknownAllowedModuleFailsAtStart(t *testing.T) {
+	_, err := NewPool(Config{Workers: 1, CacheDir: testCacheDir(), AllowedModules: []string{"math", "no_such_module"}}, discardLog())
+	if err == nil || !strings.Contains(err.Error(), "no_such_module") {
+		t.Fatalf("got %v, want an error naming no_such_module", err)
+	}
+}
+
+func TestCustomAllowlist(t *testing.T) {
+	p := newTestPool(t, Config{Workers: 1, AllowedModules: []string{"math"}})
+	if res := run(t, p, "import math\nprint(math.sqrt(16))", "", 0); res.Stdout != "4.0\n" {
+		t.Fatalf("got %+v", res)
+	}
+	if res := run(t, p, "import json", "", 0); str(res.ErrorType) != ErrTypeSecurity {
+		t.Fatalf("json is not allowed here, got %s", str(res.ErrorType))
+	}
+}

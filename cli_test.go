@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+// The test binary doubles as the coderemote binary: with CR_TEST_MAIN set
+// it runs the command line it was given.
+func TestMain(m *testing.M) {
+	if sandbox.IsWorker() {
+		os.Exit(sandbox.ServeWorker(os.Stdin, os.Stdout))
+	}
+	if os.Getenv("CR_TEST_MAIN") == "1" {
+		os.Exit(cli(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+func testCache() string {
+	if d := os.Getenv("CODEREMOTE_TEST_CACHE"); d != "" {
+		return d
+	}
+	d, _ := os.UserCacheDir()
+	return filepath.Join(d, "coderemote-test")
+}
+
+func coderemote(t *testing.T, args ...string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = []string{"CR_TEST_MAIN=1", "CR_CACHE_DIR=" + testCache(), "CR_DATA_DIR=" + t.TempDir(), "HOME=" + t.TempDir()}
+	return cmd
+}
+
+func TestRunCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		return p
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		wantExit   int
+		wantStdout string
+		wantStderr string
+	}{
+		{"prints and exits with its code", []string{write("a.py", "print('hi')\nexit(3)")}, 3, "hi\n", ""},
+		{"reads --stdin", []string{write("b.py", "print(input().upper())"), "--stdin", write("in.txt", "abc\n")}, 0, "ABC\n", ""},
+		{"timeout", []string{write("c.py", "while True: pass"), "--timeout", "500ms"}, 124, "", "TimeoutError: execution exceeded the time limit of 500ms"},
+		{"policy violation", []string{write("d.py", "import os")}, 1, "", "d.py:1:1: Import of module 'os' is not allowed"},
+		{"exception", []string{write("e.py", "1/0")}, 1, "", "ZeroDivisionError: division by zero"},
+		{"missing file", []string{filepath.Join(dir, "nope.py")}, 2, "", "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := coderemote(t, append([]string{"run"}, tt.args...)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != tt.wantExit || stdout.String() != tt.wantStdout || !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Fatalf("got exit %d stdout %q stderr %q\nwant exit %d stdout %q stderr containing %q",
+					code, stdout.String(), stderr.String(), tt.wantExit, tt.wantStdout, tt.wantStderr)
+			}
+		})
+	}
+}
+
+// startServe starts `coderemote serve` on a free port and returns its URL.
+func startServe(t *testing.T, extraEnv ...string) (*exec.Cmd, string) {
+	cmd := coderemote(t, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(cmd.Env, extraEnv...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		re := regexp.MustCompile(`url=(http://\S+)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				urls <- m[1]
+			}
+		}
+	}()
+	select {
+	case u := <-urls:
+		return cmd, u
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start")
+	}
+	return nil, ""
+}
+
+func postExecute(url, code string, timeout float64) (map[string]any, error) {
+	body, _ := json.Marshal(map[string]any{"code": code, "timeout_seconds": timeout})
+	res, err := http.Post(url+"/execute", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	var m map[string]any
+	return m, json.NewDecoder(res.Body).Decode(&m)
+}
+
+func TestSIGTERMFinishesOrCancelsRunningPrograms(t *testing.T) {
+	cmd, url := startServe(t, "CR_SHUTDOWN_TIMEOUT=1500ms", "CR_WORKERS=2")
+	if _, err := postExecute(url, "print(1)", 20); err != nil { // wait for a warm worker
+		t.Fatal(err)
+	}
+	type outcome struct {
+		res map[string]any
+		err error
+	}
+	short, long := make(chan outcome, 1), make(chan outcome, 1)
+	go func() {
+		r, err := postExecute(url, "import time\ntime.sleep(0.5)\nprint('finished')", 20)
+		short <- outcome{r, err}
+	}()
+	go func() {
+		r, err := postExecute(url, "print('spinning', flush=True)\nwhile True: pass", 20)
+		long <- outcome{r, err}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	s, l := <-short, <-long
+	if s.err != nil || s.res["stdout"] != "finished\n" || s.res["success"] != true {
+		t.Fatalf("the short run should finish: %v %v", s.res, s.err)
+	}
+	if l.err != nil || l.res["error_type"] != "Cancelled" || l.res["stdout"] != "spinning\n" {
+		t.Fatalf("the long run should be cancelled with its output: %v %v", l.res, l.err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("server exited with %v", err)
+	}
+}
