@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migration is one step of the schema, in each backend's SQL. The list is
+// append-only: never edit a released step, add a new one.
+type migration struct {
+	postgres, sqlite string
+}
+
+var migrations = []migration{
+	{ // 1: users, snippets, executions, graph outbox, settings
+		postgres: `
+CREATE TABLE users (
+	id uuid PRIMARY KEY,
+	email text UNIQUE,
+	username text NOT NULL DEFAULT '',
+	password_hash text,
+	external_issuer text,
+	external_subject text,
+	created_at timestamptz NOT NULL,
+	UNIQUE (external_issuer, external_subject)
+);
+CREATE TABLE snippets (
+	id uuid PRIMARY KEY,
+	user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	title text,
+	language text NOT NULL DEFAULT 'python',
+	code text NOT NULL,
+	description text,
+	execution_count integer NOT NULL DEFAULT 0,
+	is_starred boolean NOT NULL DEFAULT false,
+	time_complexity text,
+	space_complexity text,
+	last_execution_at timestamptz,
+	created_at timestamptz NOT NULL,
+	updated_at timestamptz NOT NULL
+);
+CREATE INDEX snippets_by_user ON snippets (user_id, is_starred DESC, updated_at DESC);
+CREATE TABLE executions (
+	job_id uuid PRIMARY KEY,
+	user_id uuid,
+	client text NOT NULL,
+	snippet_id uuid,
+	code_sha256 text NOT NULL,
+	outcome text NOT NULL,
+	error_type text,
+	exit_code integer NOT NULL,
+	duration_ms double precision NOT NULL,
+	started_at timestamptz NOT NULL,
+	finished_at timestamptz NOT NULL
+);
+CREATE INDEX executions_by_user ON executions (user_id, started_at);
+CREATE TABLE graph_outbox (
+	id bigserial PRIMARY KEY,
+	snippet_id uuid NOT NULL,
+	user_id uuid NOT NULL,
+	op text NOT NULL,
+	created_at timestamptz NOT NULL,
+	processed_at timestamptz,
+	attempts integer NOT NULL DEFAULT 0,
+	last_error text
+);
+CREATE INDEX graph_outbox_pending ON graph_outbox (id) WHERE processed_at IS NULL;
+CREATE TABLE settings (
+	name text PRIMARY KEY,
+	value bytea NOT NULL
+);`,
+		sqlite: `
+CREATE TABLE users (
+	id TEXT PRIMARY KEY,
+	email TEXT UNIQUE,
+	username TEXT NOT NULL DEFAULT '',
+	password_hash TEXT,
+	external_issuer TEXT,
+	external_subject TEXT,
+	created_at TEXT NOT NULL,
+	UNIQUE (external_issuer, external_subject)
+);
+CREATE TABLE snippets (
+	id TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	title TEXT,
+	language TEXT NOT NULL DEFAULT 'python',
+	code TEXT NOT NULL,
+	description TEXT,
+	execution_count INTEGER NOT NULL DEFAULT 0,
+	is_starred INTEGER NOT NULL DEFAULT 0,
+	time_complexity TEXT,
+	space_complexity TEXT,
+	last_execution_at TEXT,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE INDEX snippets_by_user ON snippets (user_id, is_starred DESC, updated_at DESC);
+CREATE TABLE executions (
+	job_id TEXT PRIMARY KEY,
+	user_id TEXT,
+	client TEXT NOT NULL,
+	snippet_id TEXT,
+	code_sha256 TEXT NOT NULL,
+	outcome TEXT NOT NULL,
+	error_type TEXT,
+	exit_code INTEGER NOT NULL,
+	duration_ms REAL NOT NULL,
+	started_at TEXT NOT NULL,
+	finished_at TEXT NOT NULL
+);
+CREATE INDEX executions_by_user ON executions (user_id, started_at);
+CREATE TABLE graph_outbox (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	snippet_id TEXT NOT NULL,
+	user_id TEXT NOT NULL,
+	op TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	processed_at TEXT,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	last_error TEXT
+);
+CREATE INDEX graph_outbox_pending ON graph_outbox (id) WHERE processed_at IS NULL;
+CREATE TABLE settings (
+	name TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+);`,
+	},
+}
+
+// Migrate brings the schema up to date, one transaction per step. It is
+// safe to run at every start and from several processes: PostgreSQL steps
+// take an advisory lock, SQLite ones an immediate write lock.
+func (d *DB) Migrate(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	for i, m := range migrations {
+		version := i + 1
+		err := d.inTx(ctx, func(tx *sql.Tx) error {
+			if d.dialect.name == "postgres" {
+				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7426501)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := d.queryRow(ctx, tx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			sqlText := m.sqlite
+			if d.dialect.name == "postgres" {
+				sqlText = m.postgres
+			}
+			if _, err := tx.ExecContext(ctx, sqlText); err != nil {
+				return err
+			}
+			_, err := d.exec(ctx, tx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, version, Time{Now()})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migration %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion is the newest migration applied.
+func (d *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	if err := d.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}

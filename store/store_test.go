@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// backends opens a fresh, migrated store on each backend: SQLite in a
+// temporary directory, and PostgreSQL in a throw-away database on the
+// server at CODEREMOTE_TEST_POSTGRES (default: the local one, trust auth).
+// Without a reachable PostgreSQL the PostgreSQL case is skipped, unless
+// CODEREMOTE_REQUIRE_POSTGRES=1 (set by make test and CI), when it fails.
+func backends(t *testing.T) map[string]*DB {
+	t.Helper()
+	out := map[string]*DB{}
+	lite, err := Open(t.Context(), "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lite.Close() })
+	out["sqlite"] = lite
+	if pg := testPostgres(t); pg != nil {
+		out["postgres"] = pg
+	}
+	for name, db := range out {
+		if err := db.Migrate(t.Context()); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	return out
+}
+
+func adminURL() string {
+	if u := os.Getenv("CODEREMOTE_TEST_POSTGRES"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+func testPostgres(t *testing.T) *DB {
+	t.Helper()
+	admin, err := sql.Open("pgx", adminURL())
+	if err == nil {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		err = admin.PingContext(ctx)
+		cancel()
+	}
+	if err != nil {
+		if os.Getenv("CODEREMOTE_REQUIRE_POSTGRES") == "1" {
+			t.Fatalf("PostgreSQL at %s: %v", adminURL(), err)
+		}
+		t.Logf("skipping PostgreSQL: %v", err)
+		return nil
+	}
+	name := "cr_test_" + strings.ToLower(rand.Text()[:12])
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	url := strings.Replace(adminURL(), "/test?", "/"+name+"?", 1)
+	db, err := Open(t.Context(), url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	return db
+}
+
+func forEach(t *testing.T, f func(t *testing.T, db *DB)) {
+	for name, db := range backends(t) {
+		t.Run(name, func(t *testing.T) { f(t, db) })
+	}
+}
+
+var idSeq int
+
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func mustUser(t *testing.T, db *DB, email string) User {
+	t.Helper()
+	u, err := db.CreateUser(t.Context(), User{ID: newID(), Email: email, Username: "u", PasswordHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		if err := db.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := db.SchemaVersion(t.Context()); err != nil || v != len(migrations) {
+			t.Fatalf("got version %d %v, want %d", v, err, len(migrations))
+		}
+	})
+}
+
+func TestUsers(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "Ada@Example.com")
+		if u.Email != "ada@example.com" {
+			t.Fatalf("email not normalised: %q", u.Email)
+		}
+		if _, err := db.CreateUser(ctx, User{ID: newID(), Email: "ADA@example.com "}); !errors.Is(err, ErrConflict) {
+			t.Fatalf("duplicate email: got %v, want ErrConflict", err)
+		}
+		got, err := db.UserByEmail(ctx, "ada@EXAMPLE.com")
+		if err != nil || got.ID != u.ID || got.PasswordHash != "h" || got.CreatedAt.IsZero() {
+			t.Fatalf("got %+v %v", got, err)
+		}
+		if _, err := db.UserByEmail(ctx, "nobody@example.com"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("got %v, want ErrNotFound", err)
+		}
+		if _, err := db.UserByID(ctx, newID()); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("got %v, want ErrNotFound", err)
+		}
+		ext, err := db.ExternalUser(ctx, newID(), "https://issuer", "sub-1", "ada@example.com", "ada")
+		if err != nil || ext.ID == u.ID || ext.ExternalSubject != "sub-1" || ext.Username != "ada" {
+			t.Fatalf("external: got %+v %v", ext, err)
+		}
+		again, err := db.ExternalUser(ctx, newID(), "https://issuer", "sub-1", "", "ada2")
+		if err != nil || again.ID != ext.ID || again.Username != "ada2" {
+			t.Fatalf("external again: got %+v %v", again, err)
+		}
+	})
+}
+
+func TestSnippetLifecycle(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "a@example.com")
+		s, err := db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: u.ID, Title: ptr("Binary search"), Code: "print(1)", Description: ptr("halves")})
+		if err != nil || s.Language != "python" || s.CreatedAt.IsZero() {
+			t.Fatalf("create: %+v %v", s, err)
+		}
+		got, err := db.GetSnippet(ctx, u.ID, s.ID)
+		if err != nil || *got.Title != "Binary search" || got.Code != "print(1)" || got.IsStarred || got.LastExecutionAt != nil {
+			t.Fatalf("get: %+v %v", got, err)
+		}
+		if !got.CreatedAt.Equal(s.CreatedAt) {
+			t.Fatalf("created_at round trip: %v vs %v", got.CreatedAt, s.CreatedAt)
+		}
+		upd, err := db.UpdateSnippet(ctx, u.ID, s.ID, SnippetPatch{
+			Description: Field[string]{Set: true}, // clear
+			IsStarred:   Field[bool]{Set: true, Value: ptr(true)},
+			Code:        Field[string]{Set: true, Value: ptr("print(2)")},
+		})
+		if err != nil || upd.Description != nil || !upd.IsStarred || upd.Code != "print(2)" || *upd.Title != "Binary search" || !upd.UpdatedAt.After(s.UpdatedAt) && !upd.UpdatedAt.Equal(s.UpdatedAt) {
+			t.Fatalf("update: %+v %v", upd, err)
+		}
+		at := Now()
+		if err := db.RecordSnippetRun(ctx, u.ID, s.ID, at); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.GetSnippet(ctx, u.ID, s.ID)
+		if got.ExecutionCount != 1 || got.LastExecutionAt == nil || !got.LastExecutionAt.Equal(at) {
+			t.Fatalf("after run: count %d last %v", got.ExecutionCount, got.LastExecutionAt)
+		}
+		if err := db.DeleteSnippet(ctx, u.ID, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GetSnippet(ctx, u.ID, s.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("after delete: %v", err)
+		}
+		if err := db.DeleteSnippet(ctx, u.ID, s.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("second delete: %v", err)
+		}
+		events, err := db.PendingOutbox(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ops []string
+		for _, e := range events {
+			if e.SnippetID != s.ID || e.UserID != u.ID {
+				t.Fatalf("event %+v", e)
+			}
+			ops = append(ops, e.Op)
+		}
+		if strings.Join(ops, ",") != "upsert,upsert,delete" {
+			t.Fatalf("outbox ops %v, want upsert,upsert,delete", ops)
+		}
+	})
+}
+
+func TestSnippetsAreIsolatedByOwner(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		a, b := mustUser(t, db, "a@example.com"), mustUser(t, db, "b@example.com")
+		s, _ := db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: a.ID, Code: "x"})
+		if _, err := db.GetSnippet(ctx, b.ID, s.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("get: %v", err)
+		}
+		if _, err := db.UpdateSnippet(ctx, b.ID, s.ID, SnippetPatch{Code: Field[string]{Set: true, Value: ptr("y")}}); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("update: %v", err)
+		}
+		if err := db.DeleteSnippet(ctx, b.ID, s.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("delete: %v", err)
+		}
+		if err := db.RecordSnippetRun(ctx, b.ID, s.ID, Now()); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("run: %v", err)
+		}
+		if list, total, _ := db.ListSnippets(ctx, b.ID, ListOptions{Limit: 10}); total != 0 || len(list) != 0 {
+			t.Fatalf("list: %d", total)
+		}
+		got, _ := db.GetSnippet(ctx, a.ID, s.ID)
+		if got.Code != "x" {
+			t.Fatalf("a's snippet changed: %+v", got)
+		}
+	})
+}
+
+func TestListSnippets(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "a@example.com")
+		titles := []string{"Quick sort", "binary search", "Bubble sort", "100% done_right", "Dijkstra"}
+		ids := map[string]string{}
+		for _, title := range titles {
+			s, err := db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: u.ID, Title: ptr(title), Code: "pass", Description: ptr("about " + strings.ToLower(title))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[title] = s.ID
+			time.Sleep(2 * time.Millisecond)
+		}
+		db.UpdateSnippet(ctx, u.ID, ids["Bubble sort"], SnippetPatch{IsStarred: Field[bool]{Set: true, Value: ptr(true)}})
+		names := func(list []Snippet) string {
+			var out []string
+			for _, s := range list {
+				out = append(out, *s.Title)
+			}
+			return strings.Join(out, "|")
+		}
+		tests := []struct {
+			name      string
+			opts      ListOptions
+			want      string
+			wantTotal int
+		}{
+			{"starred first, then recently updated", ListOptions{Limit: 10}, "Bubble sort|Dijkstra|100% done_right|binary search|Quick sort", 5},
+			{"pagination", ListOptions{Limit: 2, Offset: 1}, "Dijkstra|100% done_right", 5},
+			{"past the end", ListOptions{Limit: 2, Offset: 10}, "", 5},
+			{"contains, any case", ListOptions{Limit: 10, Query: "SORT"}, "Bubble sort|Quick sort", 2},
+			{"in the description", ListOptions{Limit: 10, Query: "about dijk"}, "Dijkstra", 1},
+			{"wildcards are literal", ListOptions{Limit: 10, Query: "100%"}, "100% done_right", 1},
+			{"underscore is literal", ListOptions{Limit: 10, Query: "e_r"}, "100% done_right", 1},
+			{"starred only", ListOptions{Limit: 10, StarredOnly: true}, "Bubble sort", 1},
+			{"by title", ListOptions{Limit: 10, Sort: "title"}, "100% done_right|binary search|Bubble sort|Dijkstra|Quick sort", 5},
+			{"by creation", ListOptions{Limit: 10, Sort: "created"}, "Dijkstra|100% done_right|Bubble sort|binary search|Quick sort", 5},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				list, total, err := db.ListSnippets(ctx, u.ID, tt.opts)
+				if err != nil || names(list) != tt.want || total != tt.wantTotal {
+					t.Fatalf("got %q (%d) %v, want %q (%d)", names(list), total, err, tt.want, tt.wantTotal)
+				}
+			})
+		}
+	})
+}
+
+func TestExecutionsAndSecrets(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "a@example.com")
+		start := Now()
+		e := Execution{JobID: newID(), UserID: u.ID, Client: "192.0.2.1", CodeSHA256: "abc", Outcome: "ZeroDivisionError",
+			ErrorType: "ZeroDivisionError", ExitCode: 1, DurationMS: 12.5, StartedAt: start, FinishedAt: start.Add(13 * time.Millisecond)}
+		if err := db.RecordExecution(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordExecution(ctx, Execution{JobID: newID(), Client: "anon", CodeSHA256: "x", Outcome: "success", StartedAt: start, FinishedAt: start}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.ExecutionsOf(ctx, u.ID, 10)
+		if err != nil || len(got) != 1 || got[0] != e {
+			t.Fatalf("got %+v %v, want %+v", got, err, e)
+		}
+		calls := 0
+		gen := func() []byte { calls++; return []byte(fmt.Sprintf("secret-%d", calls)) }
+		a, err := db.Secret(ctx, "jwt", gen)
+		b, err2 := db.Secret(ctx, "jwt", gen)
+		if err != nil || err2 != nil || string(a) != "secret-1" || string(b) != "secret-1" {
+			t.Fatalf("got %q %q %v %v", a, b, err, err2)
+		}
+	})
+}
