@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/server"
+	"github.com/coderemote/coderemote/store"
 	"github.com/coderemote/coderemote/ui"
 )
 
@@ -24,7 +26,7 @@ func cli(args []string) int {
 	command := "serve"
 	if len(args) > 0 {
 		switch args[0] {
-		case "serve", "run":
+		case "serve", "run", "migrate":
 			command, args = args[0], args[1:]
 		case "-h", "-help", "--help", "help":
 			printUsage(os.Stdout, "")
@@ -40,8 +42,15 @@ func cli(args []string) int {
 		return 2
 	}
 	log := newLogger(cfg, os.Stderr)
-	if command == "run" {
+	switch command {
+	case "run":
 		return runFile(cfg, log)
+	case "migrate":
+		if err := migrate(cfg, log); err != nil {
+			log.Error("migration failed", "err", err)
+			return 1
+		}
+		return 0
 	}
 	if err := serve(cfg, log); err != nil {
 		log.Error("coderemote stopped", "err", err)
@@ -50,9 +59,58 @@ func cli(args []string) int {
 	return 0
 }
 
+// openStore opens and migrates the database: PostgreSQL with DATABASE_URL,
+// SQLite in the data directory otherwise.
+func openStore(cfg config, log *slog.Logger) (*store.DB, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := store.Open(ctx, cfg.databaseURL, cfg.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	v, _ := db.SchemaVersion(ctx)
+	log.Info("database ready", "backend", db.Backend(), "schema_version", v)
+	return db, nil
+}
+
+func migrate(cfg config, log *slog.Logger) error {
+	db, err := openStore(cfg, log)
+	if err != nil {
+		return err
+	}
+	return db.Close()
+}
+
+// jwtSecret is the configured secret, or one generated on first start and
+// kept in the database (so tokens survive restarts and are shared by
+// every instance using the same database).
+func jwtSecret(cfg config, db *store.DB) ([]byte, error) {
+	if cfg.jwtSecret != "" {
+		if len(cfg.jwtSecret) < 32 {
+			return nil, errors.New("--jwt-secret (CR_JWT_SECRET) must be at least 32 characters")
+		}
+		return []byte(cfg.jwtSecret), nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return db.Secret(ctx, "jwt_hs256", func() []byte { return []byte(rand.Text() + rand.Text()) })
+}
+
 func serve(cfg config, log *slog.Logger) error {
 	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
+	}
+	db, err := openStore(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.server.Auth.Secret, err = jwtSecret(cfg, db); err != nil {
+		return err
 	}
 	pool, err := sandbox.NewPool(cfg.sandbox, log)
 	if err != nil {
@@ -60,7 +118,7 @@ func serve(cfg config, log *slog.Logger) error {
 	}
 	cfg.server.Version = version
 	cfg.server.UI = ui.FS()
-	srv := server.New(cfg.server, log, pool)
+	srv := server.New(cfg.server, log, server.Deps{Runner: pool, Store: db})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

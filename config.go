@@ -26,7 +26,13 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "CR_ADDR", ":8080", "address to listen on", "serve"},
-	{"data-dir", "CR_DATA_DIR", "./data", "directory for data and caches", "serve run"},
+	{"data-dir", "CR_DATA_DIR", "./data", "directory for data (the SQLite database) and caches", "serve run migrate"},
+	{"database-url", "DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host/db); empty keeps data in SQLite in the data directory", "serve migrate"},
+	{"jwt-secret", "CR_JWT_SECRET", "", "secret that signs account tokens (default: generated once and kept in the database)", "serve"},
+	{"token-ttl", "CR_TOKEN_TTL", "1h", "how long an account token is valid", "serve"},
+	{"oidc-issuer", "CR_OIDC_ISSUER", "", "also accept tokens of this OIDC issuer (e.g. https://cognito-idp.REGION.amazonaws.com/POOL_ID)", "serve"},
+	{"oidc-audience", "CR_OIDC_AUDIENCE", "", "the OIDC app client id that tokens must be issued to (aud or client_id)", "serve"},
+	{"oidc-jwks-url", "CR_OIDC_JWKS_URL", "", "where the issuer's signing keys are (default: from its discovery document)", "serve"},
 	{"cache-dir", "CR_CACHE_DIR", "", "compiled-module cache (default: DATA_DIR/cache; for run, the user cache directory)", "serve run"},
 	{"workers", "CR_WORKERS", strconv.Itoa(max(2, runtime.NumCPU())), "programs that run at once (one worker process each)", "serve"},
 	{"queue-size", "CR_QUEUE_SIZE", strconv.Itoa(sandbox.DefaultQueueSize), "runs that may wait for a worker before requests get 503", "serve"},
@@ -42,17 +48,21 @@ var settings = []setting{
 	{"anonymous-execution", "CR_ANONYMOUS_EXECUTION", "true", "let visitors without an account run code", "serve"},
 	{"rate-execute", "CR_RATE_EXECUTE", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per client IP", "serve"},
 	{"rate-execute-burst", "CR_RATE_EXECUTE_BURST", strconv.Itoa(server.DefaultExecuteBurst), "runs a client IP may make at once before the rate applies", "serve"},
+	{"rate-execute-user", "CR_RATE_EXECUTE_USER", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per signed-in user", "serve"},
+	{"rate-auth", "CR_RATE_AUTH", "10", "sign-in and registration attempts per minute per client IP", "serve"},
 	{"trust-proxy", "CR_TRUST_PROXY", "false", "take client IPs from X-Forwarded-For (only behind a proxy that sets it)", "serve"},
 	{"ws-origins", "CR_WS_ORIGINS", "", "other origins allowed to open WebSockets (comma-separated host patterns)", "serve"},
 	{"shutdown-timeout", "CR_SHUTDOWN_TIMEOUT", "10s", "on SIGTERM, how long running programs may finish before they are cancelled", "serve"},
-	{"log-format", "CR_LOG_FORMAT", "text", "log format: text or json", "serve run"},
-	{"log-level", "CR_LOG_LEVEL", "info", "log level: debug, info, warn or error", "serve run"},
+	{"log-format", "CR_LOG_FORMAT", "text", "log format: text or json", "serve run migrate"},
+	{"log-level", "CR_LOG_LEVEL", "info", "log level: debug, info, warn or error", "serve run migrate"},
 }
 
 // config is everything main decides from flags and the environment.
 type config struct {
 	addr            string
 	dataDir         string
+	databaseURL     string
+	jwtSecret       string
 	shutdownTimeout time.Duration
 	logFormat       string
 	logLevel        slog.Level
@@ -87,10 +97,12 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 	}
 	p := &parser{vals: vals}
 	c := config{
-		addr:      p.str("addr"),
-		dataDir:   p.str("data-dir"),
-		logFormat: p.str("log-format"),
-		stdinFile: p.str("stdin"),
+		addr:        p.str("addr"),
+		dataDir:     p.str("data-dir"),
+		databaseURL: p.str("database-url"),
+		jwtSecret:   p.str("jwt-secret"),
+		logFormat:   p.str("log-format"),
+		stdinFile:   p.str("stdin"),
 	}
 	c.sandbox = sandbox.Config{
 		MemoryLimit:    p.size("memory-limit-mb", 1<<20),
@@ -101,25 +113,27 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 	if c.sandbox.CacheDir == "" {
 		c.sandbox.CacheDir = filepath.Join(c.dataDir, "cache")
 	}
-	if command == "serve" {
+	switch command {
+	case "serve":
 		c.shutdownTimeout = p.duration("shutdown-timeout")
 		c.sandbox.Workers = p.int("workers")
 		c.sandbox.QueueSize = p.int("queue-size")
 		c.server = server.Config{
-			MaxCodeBytes:       p.size("max-code-kb", 1<<10),
-			MaxStdinBytes:      p.size("max-stdin-kb", 1<<10),
-			DefaultTimeout:     p.duration("default-timeout"),
-			MaxTimeout:         p.duration("max-timeout"),
-			AnonymousExecution: p.bool("anonymous-execution"),
-			ExecuteRate:        p.int("rate-execute"),
-			ExecuteBurst:       p.int("rate-execute-burst"),
-			TrustProxy:         p.bool("trust-proxy"),
-			WSOrigins:          p.list("ws-origins"),
+			MaxCodeBytes:   p.size("max-code-kb", 1<<10),
+			MaxStdinBytes:  p.size("max-stdin-kb", 1<<10),
+			DefaultTimeout: p.duration("default-timeout"),
+			MaxTimeout:     p.duration("max-timeout"),
+			RequireAccount: !p.bool("anonymous-execution"),
+			ExecuteRate:    p.int("rate-execute"),
+			ExecuteBurst:   p.int("rate-execute-burst"),
+			TrustProxy:     p.bool("trust-proxy"),
+			WSOrigins:      p.list("ws-origins"),
 		}
 		if p.err == nil && c.server.DefaultTimeout > c.server.MaxTimeout {
 			p.fail("default-timeout", "CR_DEFAULT_TIMEOUT", "must not exceed --max-timeout")
 		}
-	} else {
+		c.server.Auth = p.auth()
+	case "run":
 		c.runTimeout = p.duration("timeout")
 		if len(positional) != 1 {
 			return config{}, errors.New("usage: coderemote run FILE.py [--stdin FILE] [--timeout 5s]")
@@ -133,6 +147,9 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 				c.sandbox.CacheDir = filepath.Join(dir, "coderemote")
 			}
 		}
+	}
+	if c.databaseURL != "" && !strings.HasPrefix(c.databaseURL, "postgres://") && !strings.HasPrefix(c.databaseURL, "postgresql://") {
+		p.fail("database-url", "DATABASE_URL", "must be a postgres:// URL")
 	}
 	c.logLevel = p.level("log-level")
 	if c.logFormat != "text" && c.logFormat != "json" {
@@ -168,6 +185,27 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 	given := false
 	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
 	return given
+}
+
+func (p *parser) auth() server.AuthConfig {
+	a := server.AuthConfig{
+		TokenTTL:        p.duration("token-ttl"),
+		AuthRate:        p.int("rate-auth"),
+		UserExecuteRate: p.int("rate-execute-user"),
+	}
+	issuer, audience := p.str("oidc-issuer"), p.str("oidc-audience")
+	switch {
+	case issuer != "" && audience == "":
+		p.fail("oidc-audience", "CR_OIDC_AUDIENCE", "is required with --oidc-issuer")
+	case issuer == "" && audience != "":
+		p.fail("oidc-issuer", "CR_OIDC_ISSUER", "is required with --oidc-audience")
+	case issuer != "":
+		if !strings.HasPrefix(issuer, "https://") && !strings.HasPrefix(issuer, "http://") {
+			p.fail("oidc-issuer", "CR_OIDC_ISSUER", "must be an https:// URL")
+		}
+		a.OIDC = &server.OIDCConfig{Issuer: strings.TrimSuffix(issuer, "/"), Audience: audience, JWKSURL: p.str("oidc-jwks-url")}
+	}
+	return a
 }
 
 // parser converts flag values, keeping the first error with the flag and
@@ -253,10 +291,11 @@ func printUsage(w io.Writer, command string) {
 Usage:
   coderemote [serve] [flags]           start the server (the default)
   coderemote run FILE.py [flags]       run one file in the sandbox; exits with its exit code
+  coderemote migrate [flags]           bring the database schema up to date, then exit
   coderemote --help                    this text
 
 `, version)
-	for _, cmd := range []string{"serve", "run"} {
+	for _, cmd := range []string{"serve", "run", "migrate"} {
 		if command != "" && command != cmd {
 			continue
 		}

@@ -21,7 +21,7 @@ func TestParseServe(t *testing.T) {
 			if c.addr != ":8080" || c.dataDir != "./data" || c.sandbox.CacheDir != "data/cache" || c.server.DefaultTimeout != 30*time.Second {
 				t.Fatalf("got %+v", c)
 			}
-			if len(c.sandbox.AllowedModules) != 27 || c.sandbox.MemoryLimit != 256<<20 || !c.server.AnonymousExecution {
+			if len(c.sandbox.AllowedModules) != 27 || c.sandbox.MemoryLimit != 256<<20 || c.server.RequireAccount {
 				t.Fatalf("got %+v", c.sandbox)
 			}
 		}},

@@ -28,7 +28,7 @@ var benchPrograms = []struct{ name, code string }{
 
 func benchServer(b *testing.B) *httptest.Server {
 	p := newPool(b, sandbox.Config{}) // the default: one worker per core
-	srv := httptest.NewServer(New(Config{ExecuteRate: 1 << 30, ExecuteBurst: 1 << 30}, discardLog(), p))
+	srv := httptest.NewServer(New(Config{ExecuteRate: 1 << 30, ExecuteBurst: 1 << 30}, discardLog(), Deps{Runner: p}))
 	b.Cleanup(srv.Close)
 	for p.Stats().Ready < p.Stats().Workers { // wait for warm workers
 		time.Sleep(20 * time.Millisecond)

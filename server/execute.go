@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/store"
 )
 
 // executeRequest is the body of POST /execute and /execute/async and the
@@ -124,8 +125,12 @@ func (s *Server) requestLimit() int {
 }
 
 func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
-	if err := s.admit(r); err != nil {
-		return err
+	c, herr := s.callerOf(r)
+	if herr != nil {
+		return herr
+	}
+	if herr := s.admit(c); herr != nil {
+		return herr
 	}
 	var req executeRequest
 	if err := decodeJSON(r.Body, s.requestLimit(), &req); err != nil {
@@ -139,7 +144,7 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer s.active.Done()
-	res, err := s.runJob(r.Context(), newUUID(), p, runHooks{})
+	res, err := s.runJob(r.Context(), c, newUUID(), p, runHooks{})
 	if err != nil {
 		return err
 	}
@@ -147,9 +152,45 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// admit applies the per-client rate limit.
-func (s *Server) admit(r *http.Request) *httpError {
-	if ok, retry := s.limiter.allow("ip:"+s.clientIP(r), time.Now()); !ok {
+// caller is who asks for a run: a user, or an anonymous client IP.
+type caller struct {
+	user *store.User
+	ip   string
+}
+
+func (c caller) userID() string {
+	if c.user == nil {
+		return ""
+	}
+	return c.user.ID
+}
+
+// callerOf authenticates an execution request: a token is optional while
+// anonymous execution is allowed, but a bad token is always a 401.
+func (s *Server) callerOf(r *http.Request) (caller, *httpError) {
+	u, herr := s.optionalUser(r)
+	if herr != nil {
+		return caller{}, herr
+	}
+	return s.checkCaller(caller{user: u, ip: s.clientIP(r)})
+}
+
+func (s *Server) checkCaller(c caller) (caller, *httpError) {
+	if c.user == nil && s.cfg.RequireAccount {
+		return c, errUnauthorized("sign in to run code on this server")
+	}
+	return c, nil
+}
+
+// admit applies the rate limit: per user when signed in, per IP otherwise.
+func (s *Server) admit(c caller) *httpError {
+	ok, retry := false, time.Duration(0)
+	if c.user != nil {
+		ok, retry = s.userLimiter.allow("user:"+c.user.ID, time.Now())
+	} else {
+		ok, retry = s.limiter.allow("ip:"+c.ip, time.Now())
+	}
+	if !ok {
 		return errRateLimited(retry)
 	}
 	return nil
@@ -177,12 +218,12 @@ type runHooks struct {
 
 // runJob runs a program as job id, records it, and returns its result. The
 // run stops when ctx is done or the server shuts down.
-func (s *Server) runJob(ctx context.Context, id string, p runParams, h runHooks) (ExecutionResult, error) {
+func (s *Server) runJob(ctx context.Context, c caller, id string, p runParams, h runHooks) (ExecutionResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(s.runCtx, cancel)
 	defer stop()
-	if !s.jobs.add(id) {
+	if !s.jobs.add(id, c.userID()) {
 		return ExecutionResult{}, &httpError{Status: http.StatusConflict, Code: "conflict", Msg: "job_id " + id + " is already in use"}
 	}
 	start := time.Now()
@@ -203,7 +244,7 @@ func (s *Server) runJob(ctx context.Context, id string, p runParams, h runHooks)
 	}
 	out := ExecutionResult{Result: res, JobID: id}
 	s.jobs.complete(id, out)
-	s.audit(ctx, id, p, res, elapsed)
+	s.afterRun(c, id, p, res, start)
 	return out, nil
 }
 
@@ -213,19 +254,44 @@ func callIf(f func()) {
 	}
 }
 
-// audit records who ran what and how it ended, never the code itself.
-func (s *Server) audit(ctx context.Context, id string, p runParams, res sandbox.Result, elapsed time.Duration) {
+// afterRun records who ran what and how it ended (never the code itself),
+// and counts the run on the caller's snippet.
+func (s *Server) afterRun(c caller, id string, p runParams, res sandbox.Result, start time.Time) {
+	finished := time.Now()
 	outcome := "success"
 	if res.ErrorType != nil {
 		outcome = *res.ErrorType
 	} else if !res.Success {
 		outcome = "exit_nonzero"
 	}
-	s.metrics.observeExecution(outcome, elapsed)
+	s.metrics.observeExecution(outcome, finished.Sub(start))
 	sum := sha256.Sum256([]byte(p.Code))
-	s.log.InfoContext(ctx, "execution", "job_id", id, "code_sha256", hex.EncodeToString(sum[:]),
+	hash := hex.EncodeToString(sum[:])
+	s.log.Info("execution", "job_id", id, "user_id", c.userID(), "client", c.ip, "code_sha256", hash,
 		"outcome", outcome, "exit_code", res.ExitCode, "duration_ms", res.ExecutionTimeMS,
 		"stdout_bytes", len(res.Stdout), "stderr_bytes", len(res.Stderr))
+	if s.store == nil {
+		return
+	}
+	// The run is over: record it even if the client has gone.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rec := store.Execution{JobID: id, UserID: c.userID(), Client: c.ip, CodeSHA256: hash, Outcome: outcome,
+		ExitCode: res.ExitCode, DurationMS: res.ExecutionTimeMS, StartedAt: start.UTC(), FinishedAt: finished.UTC()}
+	if res.ErrorType != nil {
+		rec.ErrorType = *res.ErrorType
+	}
+	if c.user != nil && p.SnippetID != "" {
+		err := s.snippets.RecordSnippetRun(ctx, c.user.ID, p.SnippetID, store.Now())
+		if err == nil {
+			rec.SnippetID = p.SnippetID
+		} else if !errors.Is(err, store.ErrNotFound) { // not the caller's: ignored
+			s.log.Error("record snippet run", "err", err, "job_id", id)
+		}
+	}
+	if err := s.store.RecordExecution(ctx, rec); err != nil {
+		s.log.Error("record execution", "err", err, "job_id", id)
+	}
 }
 
 type asyncAccepted struct {
@@ -234,8 +300,12 @@ type asyncAccepted struct {
 }
 
 func (s *Server) executeAsync(w http.ResponseWriter, r *http.Request) error {
-	if err := s.admit(r); err != nil {
-		return err
+	c, herr := s.callerOf(r)
+	if herr != nil {
+		return herr
+	}
+	if herr := s.admit(c); herr != nil {
+		return herr
 	}
 	var req executeRequest
 	if err := decodeJSON(r.Body, s.requestLimit(), &req); err != nil {
@@ -253,7 +323,7 @@ func (s *Server) executeAsync(w http.ResponseWriter, r *http.Request) error {
 		return errInvalid("connection_id does not name an open WebSocket connection")
 	}
 	id := newUUID()
-	if err := conn.startRun(id, p, false); err != nil {
+	if err := conn.startRun(c, id, p, false); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, asyncAccepted{JobID: id, Status: "queued"})
@@ -261,8 +331,16 @@ func (s *Server) executeAsync(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
+	u, herr := s.optionalUser(r)
+	if herr != nil {
+		return herr
+	}
 	id := r.PathValue("id")
-	j, ok := s.jobs.get(id)
+	userID := ""
+	if u != nil {
+		userID = u.ID
+	}
+	j, ok := s.jobs.get(id, userID)
 	if !isUUID(id) || !ok {
 		return errNotFound("job " + id + " was not found (results are kept for " + jobTTL.String() + ")")
 	}

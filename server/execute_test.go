@@ -61,7 +61,7 @@ func decodeResult(t *testing.T, body []byte) ExecutionResult {
 }
 
 func newTestServer(t testing.TB, cfg Config) *Server {
-	return New(cfg, discardLog(), sharedPool(t))
+	return New(cfg, discardLog(), Deps{Runner: sharedPool(t)})
 }
 
 func TestExecuteScenarios(t *testing.T) {
@@ -213,7 +213,7 @@ func TestRateLimiterMemoryIsBounded(t *testing.T) {
 
 func TestQueueFullIs503(t *testing.T) {
 	p := newPool(t, sandboxConfig(1, 1))
-	s := New(Config{}, discardLog(), p)
+	s := New(Config{}, discardLog(), Deps{Runner: p})
 	ctx, cancel := context.WithCancel(t.Context())
 	var wg sync.WaitGroup
 	for range 2 { // one running, one queued
@@ -252,7 +252,7 @@ func TestClientDisconnectCancelsTheRun(t *testing.T) {
 
 func TestStaticUI(t *testing.T) {
 	ui := fstestUI()
-	s := New(Config{UI: ui}, discardLog(), sharedPool(t))
+	s := New(Config{UI: ui}, discardLog(), Deps{Runner: sharedPool(t)})
 	for _, tc := range []struct {
 		path, wantCache, wantBody string
 		wantStatus                int

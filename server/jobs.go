@@ -19,6 +19,7 @@ type jobView struct {
 
 type jobEntry struct {
 	view    jobView
+	owner   string // user id; empty for anonymous jobs, whose id is their only credential
 	created time.Time
 }
 
@@ -37,14 +38,14 @@ func newJobRegistry(ttl time.Duration, limit int) *jobRegistry {
 }
 
 // add registers a queued job; it reports false if the id is taken.
-func (j *jobRegistry) add(id string) bool {
+func (j *jobRegistry) add(id, owner string) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.expire(time.Now())
 	if _, taken := j.m[id]; taken {
 		return false
 	}
-	j.m[id] = &jobEntry{view: jobView{JobID: id, Status: "queued"}, created: time.Now()}
+	j.m[id] = &jobEntry{view: jobView{JobID: id, Status: "queued"}, owner: owner, created: time.Now()}
 	j.order = append(j.order, id)
 	return true
 }
@@ -87,11 +88,12 @@ func (j *jobRegistry) remove(id string) {
 	delete(j.m, id)
 }
 
-func (j *jobRegistry) get(id string) (jobView, bool) {
+// get returns a job to its owner (anyone, for an anonymous job).
+func (j *jobRegistry) get(id, userID string) (jobView, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	e, ok := j.m[id]
-	if !ok {
+	if !ok || (e.owner != "" && e.owner != userID) {
 		return jobView{}, false
 	}
 	return e.view, true

@@ -11,12 +11,29 @@ import (
 	"time"
 
 	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/store"
 )
 
 // Runner runs programs; *sandbox.Pool is the implementation.
 type Runner interface {
 	Run(ctx context.Context, req sandbox.Request) (sandbox.Result, error)
 	Stats() sandbox.Stats
+}
+
+// Store is what the server keeps in the database; *store.DB implements it.
+type Store interface {
+	Users
+	Snippets
+	RecordExecution(ctx context.Context, e store.Execution) error
+	Ping(ctx context.Context) error
+}
+
+// Deps are the parts the server composes.
+type Deps struct {
+	Runner Runner
+	// Store holds accounts and snippets; without one the server runs
+	// programs anonymously only.
+	Store Store
 }
 
 // Config holds the server's settings; main fills it from flags and the
@@ -30,8 +47,9 @@ type Config struct {
 	// most a request may ask for.
 	DefaultTimeout time.Duration
 	MaxTimeout     time.Duration
-	// AnonymousExecution lets visitors without an account run code.
-	AnonymousExecution bool
+	// RequireAccount refuses runs without a signed-in user (by default
+	// visitors may run code anonymously, under the per-IP rate limit).
+	RequireAccount bool
 	// ExecuteRate and ExecuteBurst limit runs per client IP per minute.
 	ExecuteRate  int
 	ExecuteBurst int
@@ -43,6 +61,8 @@ type Config struct {
 	WSOrigins []string
 	// UI is the built web interface; nil serves none.
 	UI fs.FS
+	// Auth configures accounts (with a Store).
+	Auth AuthConfig
 }
 
 // Defaults for Config fields left zero.
@@ -74,19 +94,42 @@ func (c Config) withDefaults() Config {
 	if c.ExecuteBurst <= 0 {
 		c.ExecuteBurst = DefaultExecuteBurst
 	}
+	a := &c.Auth
+	if a.TokenTTL <= 0 {
+		a.TokenTTL = time.Hour
+	}
+	if a.AuthRate <= 0 {
+		a.AuthRate = 10
+	}
+	if a.AuthBurst <= 0 {
+		a.AuthBurst = 10
+	}
+	if a.UserExecuteRate <= 0 {
+		a.UserExecuteRate = c.ExecuteRate
+	}
+	if a.UserExecuteBurst <= 0 {
+		a.UserExecuteBurst = c.ExecuteBurst
+	}
 	return c
 }
 
 // Server is the HTTP handler of the whole API.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	runner  Runner
-	metrics *metrics
-	jobs    *jobRegistry
-	limiter *rateLimiter
-	mux     *http.ServeMux
-	handler http.Handler
+	cfg         Config
+	auth        AuthConfig
+	log         *slog.Logger
+	runner      Runner
+	store       Store // nil without accounts
+	users       Users
+	snippets    Snippets
+	jwks        *jwks
+	metrics     *metrics
+	jobs        *jobRegistry
+	limiter     *rateLimiter // runs per client IP (anonymous)
+	userLimiter *rateLimiter // runs per user
+	authLimiter *rateLimiter // register and login per client IP
+	mux         *http.ServeMux
+	handler     http.Handler
 
 	mu       sync.Mutex
 	conns    map[string]*wsConn
@@ -97,17 +140,28 @@ type Server struct {
 }
 
 // New builds the server.
-func New(cfg Config, log *slog.Logger, runner Runner) *Server {
+func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 	cfg = cfg.withDefaults()
+	a := cfg.Auth
 	s := &Server{
-		cfg:     cfg,
-		log:     log,
-		runner:  runner,
-		metrics: newMetrics(runner),
-		jobs:    newJobRegistry(jobTTL, maxJobs),
-		limiter: newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
-		mux:     http.NewServeMux(),
-		conns:   map[string]*wsConn{},
+		cfg:         cfg,
+		auth:        a,
+		log:         log,
+		runner:      deps.Runner,
+		store:       deps.Store,
+		metrics:     newMetrics(deps.Runner),
+		jobs:        newJobRegistry(jobTTL, maxJobs),
+		limiter:     newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
+		userLimiter: newRateLimiter(float64(a.UserExecuteRate)/60, a.UserExecuteBurst, maxLimiterKeys),
+		authLimiter: newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),
+		mux:         http.NewServeMux(),
+		conns:       map[string]*wsConn{},
+	}
+	if deps.Store != nil {
+		s.users, s.snippets = deps.Store, deps.Store
+	}
+	if a.OIDC != nil {
+		s.jwks = newJWKS(a.OIDC.Issuer, a.OIDC.JWKSURL, &http.Client{Timeout: 10 * time.Second})
 	}
 	s.runCtx, s.stopRuns = context.WithCancel(context.Background())
 	s.routes()
@@ -122,6 +176,16 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /execute/async", s.handle(s.executeAsync))
 	s.mux.Handle("GET /jobs/{id}", s.handle(s.getJob))
 	s.mux.Handle("GET /ws", s.handle(s.websocket))
+	if s.store != nil {
+		s.mux.Handle("POST /auth/register", s.handle(s.register))
+		s.mux.Handle("POST /auth/login", s.handle(s.login))
+		s.mux.Handle("GET /auth/me", s.handle(s.me))
+		s.mux.Handle("POST /snippets", s.handle(s.createSnippet))
+		s.mux.Handle("GET /snippets", s.handle(s.listSnippets))
+		s.mux.Handle("GET /snippets/{id}", s.handle(s.getSnippet))
+		s.mux.Handle("PUT /snippets/{id}", s.handle(s.updateSnippet))
+		s.mux.Handle("DELETE /snippets/{id}", s.handle(s.deleteSnippet))
+	}
 	if s.cfg.UI != nil {
 		s.mux.Handle("GET /", s.handle(s.static))
 	}
@@ -167,12 +231,22 @@ type healthBody struct {
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	st := s.runner.Stats()
-	sandboxCheck := "ok"
+	checks := map[string]string{"sandbox": "ok"}
 	if st.Ready == 0 && st.Running == 0 {
-		sandboxCheck = "starting"
+		checks["sandbox"] = "starting"
 	}
-	writeJSON(w, http.StatusOK, healthBody{Status: "healthy", Version: s.cfg.Version,
-		Checks: map[string]string{"sandbox": sandboxCheck}})
+	status, code := "healthy", http.StatusOK
+	if s.store != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		checks["store"] = "ok"
+		if err := s.store.Ping(ctx); err != nil {
+			s.log.Error("health: store is down", "err", err)
+			checks["store"] = "down"
+			status, code = "unhealthy", http.StatusServiceUnavailable
+		}
+	}
+	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks})
 	return nil
 }
 

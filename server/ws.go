@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/store"
 )
 
 const (
@@ -38,6 +39,7 @@ type wsConn struct {
 
 	mu   sync.Mutex
 	jobs map[string]*wsJob
+	user *store.User // set by ?token= or an auth message
 }
 
 type wsJob struct {
@@ -54,6 +56,18 @@ type wsIncoming struct {
 }
 
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
+	var user *store.User
+	if tok := r.URL.Query().Get("token"); tok != "" {
+		u, herr := s.authenticate(r.Context(), tok)
+		if herr != nil {
+			return herr
+		}
+		user = u
+	} else if u, herr := s.optionalUser(r); herr != nil {
+		return herr
+	} else {
+		user = u
+	}
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.WSOrigins})
 	if err != nil {
 		return nil // Accept has written the HTTP error
@@ -62,7 +76,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	conn := &wsConn{s: s, id: newUUID(), c: c, ip: s.clientIP(r), send: make(chan []byte, wsSendQueue),
 		closing: make(chan struct{}), writerDone: make(chan struct{}),
-		ctx: ctx, cancel: cancel, jobs: map[string]*wsJob{}}
+		ctx: ctx, cancel: cancel, jobs: map[string]*wsJob{}, user: user}
 	s.mu.Lock()
 	s.conns[conn.id] = conn
 	s.mu.Unlock()
@@ -116,7 +130,7 @@ func (c *wsConn) dispatch(msg wsIncoming) {
 			c.sendError(jobIDOf(msg), errNotFound("no running job "+jobIDOf(msg)+" on this connection"))
 		}
 	case "auth":
-		c.sendError("", errBadRequest("accounts are not enabled on this server"))
+		c.authMessage(msg.Token)
 	default:
 		c.sendError("", errBadRequest("unknown action "+quote(msg.Action)+"; expected ping, execute, stdin or cancel"))
 	}
@@ -144,18 +158,22 @@ func (c *wsConn) execute(msg wsIncoming) {
 		c.sendError(id, herr)
 		return
 	}
-	if ok, retry := c.s.limiter.allow("ip:"+c.ip, time.Now()); !ok {
-		c.sendError(id, errRateLimited(retry))
+	who, herr := c.s.checkCaller(caller{user: c.currentUser(), ip: c.ip})
+	if herr == nil {
+		herr = c.s.admit(who)
+	}
+	if herr != nil {
+		c.sendError(id, herr)
 		return
 	}
-	if err := c.startRun(id, p, true); err != nil {
+	if err := c.startRun(who, id, p, true); err != nil {
 		c.sendError(id, err)
 	}
 }
 
 // startRun runs a program for this connection, streaming its output. With
 // interactive set, stdin stays open after p.Stdin for stdin actions.
-func (c *wsConn) startRun(id string, p runParams, interactive bool) *httpError {
+func (c *wsConn) startRun(who caller, id string, p runParams, interactive bool) *httpError {
 	in := newInputPipe(c.s.cfg.MaxStdinBytes - len(p.Stdin))
 	if !interactive {
 		in.Close()
@@ -181,11 +199,11 @@ func (c *wsConn) startRun(id string, p runParams, interactive bool) *httpError {
 	c.jobs[id] = &wsJob{cancel: cancel, stdin: in}
 	c.mu.Unlock()
 	c.sendJSON(map[string]string{"type": "execution_started", "job_id": id})
-	go c.run(ctx, cancel, id, p, in)
+	go c.run(ctx, cancel, who, id, p, in)
 	return nil
 }
 
-func (c *wsConn) run(ctx context.Context, cancel context.CancelFunc, id string, p runParams, in *inputPipe) {
+func (c *wsConn) run(ctx context.Context, cancel context.CancelFunc, who caller, id string, p runParams, in *inputPipe) {
 	defer func() {
 		cancel()
 		in.Close()
@@ -194,7 +212,7 @@ func (c *wsConn) run(ctx context.Context, cancel context.CancelFunc, id string, 
 		c.mu.Unlock()
 		c.s.active.Done()
 	}()
-	res, err := c.s.runJob(ctx, id, p, runHooks{
+	res, err := c.s.runJob(ctx, who, id, p, runHooks{
 		stdin: in,
 		output: func(stream sandbox.Stream, data []byte) {
 			c.sendJSON(outputMessage{Type: "execution_output", JobID: id, Stream: string(stream), Data: string(data)})
@@ -239,6 +257,25 @@ func (c *wsConn) stdin(msg wsIncoming) {
 	if msg.EOF {
 		j.stdin.Close()
 	}
+}
+
+func (c *wsConn) currentUser() *store.User {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.user
+}
+
+// authMessage signs the connection in ({"action":"auth","token"}).
+func (c *wsConn) authMessage(token string) {
+	u, herr := c.s.authenticate(c.ctx, token)
+	if herr != nil {
+		c.sendError("", herr)
+		return
+	}
+	c.mu.Lock()
+	c.user = u
+	c.mu.Unlock()
+	c.sendJSON(map[string]any{"type": "auth_ok", "user": viewUser(*u)})
 }
 
 func (c *wsConn) job(id string) *wsJob {

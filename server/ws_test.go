@@ -224,3 +224,53 @@ func TestShutdownCancelsRunsWithAResult(t *testing.T) {
 		t.Fatalf("after shutdown: got %d", rec.Code)
 	}
 }
+
+func TestWebSocketAuth(t *testing.T) {
+	s := accountServers(t, Config{RequireAccount: true})["sqlite"]
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	tok := registerUser(t, s, "ws@example.com")
+	_, created, _ := call(t, s, "POST", "/snippets", tok, `{"code":"print(1)"}`)
+	id := created["id"].(string)
+
+	// Anonymous: runs are refused on this server.
+	w := dialWS(t, srv)
+	w.send(map[string]any{"action": "execute", "code": "print(1)"})
+	if m, _ := w.until("error"); m["code"] != "unauthorized" {
+		t.Fatalf("got %v", m)
+	}
+	// Signing in with a message.
+	w.send(map[string]any{"action": "auth", "token": "bad"})
+	if m, _ := w.until("error"); m["code"] != "unauthorized" {
+		t.Fatalf("got %v", m)
+	}
+	w.send(map[string]any{"action": "auth", "token": tok})
+	if m, _ := w.until("auth_ok"); m["user"].(map[string]any)["email"] != "ws@example.com" {
+		t.Fatalf("got %v", m)
+	}
+	w.send(map[string]any{"action": "execute", "code": "print(2)", "snippet_id": id})
+	if res, _ := w.until("execution_result"); res["stdout"] != "2\n" {
+		t.Fatalf("got %v", res)
+	}
+	_, got, _ := call(t, s, "GET", "/snippets/"+id, tok, "")
+	if got["execution_count"] != 1.0 {
+		t.Fatalf("run not counted: %v", got)
+	}
+
+	// Signing in with ?token=, and a bad one is refused at the handshake.
+	ctx := t.Context()
+	base := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws?token="
+	if _, res, err := websocket.Dial(ctx, base+"bad", nil); err == nil || res.StatusCode != 401 {
+		t.Fatalf("bad token: %v %v", err, res)
+	}
+	c, _, err := websocket.Dial(ctx, base+tok, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	w2 := &wsClient{t: t, c: c, base: srv.URL}
+	w2.send(map[string]any{"action": "execute", "code": "print(3)"})
+	if res, _ := w2.until("execution_result"); res["stdout"] != "3\n" {
+		t.Fatalf("got %v", res)
+	}
+}

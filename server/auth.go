@@ -1,0 +1,309 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/coderemote/coderemote/store"
+)
+
+// AuthConfig configures how requests are authenticated.
+type AuthConfig struct {
+	// Secret signs and verifies the built-in accounts' tokens (HS256).
+	Secret []byte
+	// TokenTTL is how long a built-in token is valid.
+	TokenTTL time.Duration
+	// OIDC, if set, also accepts RS256 tokens of an external identity
+	// provider (AWS Cognito or any OIDC issuer).
+	OIDC *OIDCConfig
+	// AuthRate and AuthBurst limit register and login attempts per client IP
+	// per minute.
+	AuthRate, AuthBurst int
+	// UserExecuteRate and UserExecuteBurst limit runs per signed-in user per minute.
+	UserExecuteRate, UserExecuteBurst int
+}
+
+// OIDCConfig describes an external identity provider.
+type OIDCConfig struct {
+	Issuer   string // the iss claim, e.g. https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc
+	Audience string // the app client id: the aud claim (ID tokens) or client_id (Cognito access tokens)
+	JWKSURL  string // default: from the issuer's discovery document
+}
+
+const builtinIssuer = "coderemote"
+
+// Users is what authentication needs from the store.
+type Users interface {
+	CreateUser(ctx context.Context, u store.User) (store.User, error)
+	UserByEmail(ctx context.Context, email string) (store.User, error)
+	UserByID(ctx context.Context, id string) (store.User, error)
+	ExternalUser(ctx context.Context, newID, issuer, subject, email, username string) (store.User, error)
+}
+
+type userView struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Username  string    `json:"username"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func viewUser(u store.User) userView {
+	return userView{ID: u.ID, Email: u.Email, Username: u.Username, CreatedAt: u.CreatedAt}
+}
+
+type tokenResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      userView  `json:"user"`
+}
+
+type credentials struct {
+	Email    *string `json:"email"`
+	Password *string `json:"password"`
+	Username *string `json:"username"`
+}
+
+func errUnauthorized(msg string) *httpError {
+	return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized", Msg: msg}
+}
+
+func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
+	if err := s.admitAuth(r); err != nil {
+		return err
+	}
+	var c credentials
+	if err := decodeJSON(r.Body, 16<<10, &c); err != nil {
+		return err
+	}
+	email, herr := validEmail(c.Email)
+	if herr != nil {
+		return herr
+	}
+	if c.Password == nil || utf8.RuneCountInString(*c.Password) < 8 {
+		return errInvalid("password must be at least 8 characters")
+	}
+	if len(*c.Password) > 1024 {
+		return errInvalid("password must be at most 1024 bytes")
+	}
+	username := strings.TrimSpace(deref(c.Username))
+	if utf8.RuneCountInString(username) > 50 {
+		return errInvalid("username must be at most 50 characters")
+	}
+	if username == "" {
+		username, _, _ = strings.Cut(email, "@")
+	}
+	hash, err := hashPassword(*c.Password)
+	if err != nil {
+		return err
+	}
+	u, err := s.users.CreateUser(r.Context(), store.User{ID: newUUID(), Email: email, Username: username, PasswordHash: hash})
+	if errors.Is(err, store.ErrConflict) {
+		return &httpError{Status: http.StatusConflict, Code: "conflict", Msg: "an account with this email already exists"}
+	}
+	if err != nil {
+		return err
+	}
+	return s.writeToken(w, http.StatusCreated, u)
+}
+
+func validEmail(p *string) (string, *httpError) {
+	if p == nil {
+		return "", errInvalid("email is required")
+	}
+	email := strings.ToLower(strings.TrimSpace(*p))
+	addr, err := mail.ParseAddress(email)
+	_, domain, _ := strings.Cut(email, "@")
+	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(domain, ".") {
+		return "", errInvalid("email is not a valid address")
+	}
+	return email, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if err := s.admitAuth(r); err != nil {
+		return err
+	}
+	var c credentials
+	if err := decodeJSON(r.Body, 16<<10, &c); err != nil {
+		return err
+	}
+	if c.Email == nil || c.Password == nil {
+		return errInvalid("email and password are required")
+	}
+	bad := errUnauthorized("invalid email or password")
+	u, err := s.users.UserByEmail(r.Context(), *c.Email)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.PasswordHash == "") {
+		checkPassword(dummyHash, *c.Password) // same work as a real check
+		return bad
+	}
+	if err != nil {
+		return err
+	}
+	if !checkPassword(u.PasswordHash, *c.Password) {
+		return bad
+	}
+	return s.writeToken(w, http.StatusOK, u)
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.requireUser(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewUser(*u))
+	return nil
+}
+
+func (s *Server) admitAuth(r *http.Request) *httpError {
+	if s.users == nil {
+		return errUnavailable("accounts are not enabled on this server")
+	}
+	if ok, retry := s.authLimiter.allow("ip:"+s.clientIP(r), time.Now()); !ok {
+		return errRateLimited(retry)
+	}
+	return nil
+}
+
+func (s *Server) writeToken(w http.ResponseWriter, status int, u store.User) error {
+	exp := time.Now().Add(s.auth.TokenTTL).Truncate(time.Second)
+	token := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
+		Issuer: builtinIssuer, Subject: u.ID, Audience: jwt.ClaimStrings{builtinIssuer},
+		IssuedAt: jwt.NewNumericDate(time.Now()), ExpiresAt: jwt.NewNumericDate(exp),
+	})
+	signed, err := token.SignedString(s.auth.Secret)
+	if err != nil {
+		return fmt.Errorf("sign token: %w", err)
+	}
+	writeJSON(w, status, tokenResponse{Token: signed, ExpiresAt: exp.UTC(), User: viewUser(u)})
+	return nil
+}
+
+// bearer returns the request's token: the Authorization header, or for
+// WebSockets (browsers cannot set headers) the token query parameter.
+func bearer(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, _ := strings.Cut(h, " ")
+		if strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(tok)
+		}
+		return "\x00invalid"
+	}
+	return ""
+}
+
+// optionalUser authenticates the request if it carries a token: no token
+// is (nil, nil); a bad one is a 401.
+func (s *Server) optionalUser(r *http.Request) (*store.User, *httpError) {
+	tok := bearer(r)
+	if tok == "" {
+		return nil, nil
+	}
+	return s.authenticate(r.Context(), tok)
+}
+
+// requireUser is optionalUser where a user is needed.
+func (s *Server) requireUser(r *http.Request) (*store.User, *httpError) {
+	u, err := s.optionalUser(r)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, errUnauthorized("sign in first: this needs an account (Authorization: Bearer <token>)")
+	}
+	return u, nil
+}
+
+// authenticate verifies a token and returns its user. Built-in tokens are
+// HS256 with the server's secret; external ones RS256 with the issuer's
+// published keys. Any other algorithm (none, HS with a public key as the
+// secret, …) is refused.
+func (s *Server) authenticate(ctx context.Context, raw string) (*store.User, *httpError) {
+	if s.users == nil {
+		return nil, errUnauthorized("accounts are not enabled on this server")
+	}
+	claims := jwt.MapClaims{}
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"HS256", "RS256"}), jwt.WithExpirationRequired(),
+		jwt.WithLeeway(30*time.Second), jwt.WithIssuedAt())
+	_, err := parser.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+		switch t.Method.Alg() {
+		case "HS256":
+			return s.auth.Secret, nil
+		case "RS256":
+			if s.jwks == nil {
+				return nil, errors.New("external tokens are not accepted")
+			}
+			kid, _ := t.Header["kid"].(string)
+			return s.jwks.key(ctx, kid)
+		}
+		return nil, errors.New("unexpected algorithm")
+	})
+	if err != nil {
+		return nil, errUnauthorized("invalid or expired token")
+	}
+	alg := ""
+	if tok, _, err := jwt.NewParser().ParseUnverified(raw, jwt.MapClaims{}); err == nil {
+		alg = tok.Method.Alg()
+	}
+	if alg == "HS256" {
+		return s.builtinUser(ctx, claims)
+	}
+	return s.externalUser(ctx, claims)
+}
+
+func (s *Server) builtinUser(ctx context.Context, claims jwt.MapClaims) (*store.User, *httpError) {
+	iss, _ := claims.GetIssuer()
+	sub, _ := claims.GetSubject()
+	if subtle.ConstantTimeCompare([]byte(iss), []byte(builtinIssuer)) != 1 || sub == "" {
+		return nil, errUnauthorized("invalid or expired token")
+	}
+	u, err := s.users.UserByID(ctx, sub)
+	if err != nil {
+		return nil, errUnauthorized("invalid or expired token")
+	}
+	return &u, nil
+}
+
+func (s *Server) externalUser(ctx context.Context, claims jwt.MapClaims) (*store.User, *httpError) {
+	o := s.auth.OIDC
+	iss, _ := claims.GetIssuer()
+	sub, _ := claims.GetSubject()
+	aud, _ := claims.GetAudience()
+	clientID, _ := claims["client_id"].(string)
+	audOK := clientID == o.Audience
+	for _, a := range aud {
+		audOK = audOK || a == o.Audience
+	}
+	if iss != o.Issuer || sub == "" || !audOK {
+		return nil, errUnauthorized("invalid or expired token")
+	}
+	email, _ := claims["email"].(string)
+	username, _ := claims["cognito:username"].(string)
+	if username == "" {
+		username, _ = claims["preferred_username"].(string)
+	}
+	if username == "" {
+		username, _ = claims["username"].(string) // Cognito access tokens
+	}
+	u, err := s.users.ExternalUser(ctx, newUUID(), iss, sub, email, username)
+	if err != nil {
+		s.log.Error("external user", "err", err)
+		return nil, &httpError{Status: 500, Code: "internal", Msg: "internal error", Err: err}
+	}
+	return &u, nil
+}
