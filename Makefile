@@ -62,8 +62,10 @@ vet: $(RUNTIME) ui/dist/index.html
 
 test: vet test-go test-ui test-e2e
 
-test-go: $(RUNTIME) ui/dist/index.html
-	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+# The store's tests run on SQLite and on a real PostgreSQL (see
+# scripts/ensure-test-deps.sh); here a missing PostgreSQL is a failure.
+test-go: $(RUNTIME) ui/dist/index.html test-deps
+	CODEREMOTE_REQUIRE_POSTGRES=1 CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 test-ui: ui/node_modules/.package-lock.json
 	cd ui && npm test

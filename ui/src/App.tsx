@@ -1,14 +1,33 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { AuthModal } from './components/AuthModal';
 import { CodeEditor } from './components/CodeEditor';
 import { ConnectionBadge } from './components/ConnectionBadge';
+import { LoadedChip, SaveButton } from './components/LoadedChip';
 import { OutputPanel } from './components/OutputPanel';
+import { SaveModal } from './components/SaveModal';
+import { SnippetsSidebar } from './components/SnippetsSidebar';
 import { StdinBox } from './components/StdinBox';
 import { ThemeToggle } from './components/ThemeToggle';
 import { Toolbar } from './components/Toolbar';
+import { UserMenu } from './components/UserMenu';
+import { queryClient, useLibrary } from './library';
+import { useSession } from './session';
 import { runCode, startConnection } from './runner';
 import { useIDE } from './store';
 
 export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <IDE />
+    </QueryClientProvider>
+  );
+}
+
+function IDE() {
+  const session = useSession((s) => s.session);
+  const authOpen = useSession((s) => s.authOpen);
+  const saveOpen = useLibrary((s) => s.saveOpen);
   const code = useIDE((s) => s.code);
   const setCode = useIDE((s) => s.setCode);
   const theme = useIDE((s) => s.theme);
@@ -28,10 +47,15 @@ export function App() {
         <div className="spacer" />
         <ConnectionBadge />
         <ThemeToggle />
+        <UserMenu />
       </header>
       <main className="workspace">
+        <SnippetsSidebar />
         <div className="pane editor-pane">
-          <Toolbar />
+          <Toolbar>
+            <SaveButton signedIn={!!session} onNeedSignIn={() => useSession.getState().openAuth('Sign in to save your code as a snippet.')} />
+            <LoadedChip />
+          </Toolbar>
           <CodeEditor
             value={code}
             theme={theme}
@@ -46,6 +70,8 @@ export function App() {
           <OutputPanel />
         </div>
       </main>
+      {authOpen && <AuthModal />}
+      {saveOpen && session && <SaveModal />}
     </div>
   );
 }

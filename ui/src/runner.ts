@@ -1,5 +1,7 @@
 import { Connection, websocketURL } from './lib/connection';
 import type { ApiError, ExecutionResult, ServerMessage } from './lib/types';
+import { refreshSnippets, useLibrary } from './library';
+import { useSession } from './session';
 import { useIDE } from './store';
 
 // The runner sends programs to the server over the WebSocket when it is
@@ -25,25 +27,74 @@ function onMessage(m: ServerMessage): void {
     case 'execution_result': {
       const { type: _type, ...result } = m;
       ide.finishRun(result);
+      if (useLibrary.getState().loaded) void refreshSnippets(); // its run count changed
       break;
     }
     case 'error':
-      ide.failRun(m.job_id ?? null, m.detail);
+      // Errors about the connection itself (e.g. a refused auth) have no job.
+      if (m.job_id) ide.failRun(m.job_id, m.detail);
+      else if (ide.run.status === 'queued') ide.failRun(null, m.detail);
       break;
   }
 }
 
+function authenticate(): void {
+  const token = useSession.getState().session?.token;
+  if (token) connection?.send({ action: 'auth', token });
+}
+
 export function startConnection(): () => void {
-  connection = new Connection(websocketURL(), onMessage, (s) => useIDE.getState().setConnection(s));
+  connection = new Connection(websocketURL(), onMessage, (s) => {
+    useIDE.getState().setConnection(s);
+    if (s === 'live') authenticate();
+    else recoverLostRun();
+  });
   connection.start();
-  return () => connection?.stop();
+  // Signing in authenticates the open socket; signing out opens a new one.
+  const unsubscribe = useSession.subscribe((state, prev) => {
+    if (state.session?.token === prev.session?.token) return;
+    if (state.session) authenticate();
+    else {
+      connection?.stop();
+      connection?.start();
+    }
+  });
+  return () => {
+    unsubscribe();
+    connection?.stop();
+  };
+}
+
+// recoverLostRun fetches the result of a run whose socket closed mid-run.
+async function recoverLostRun(): Promise<void> {
+  const { run } = useIDE.getState();
+  if (run.transport !== 'ws' || !run.jobId || run.status === 'done' || run.status === 'idle') return;
+  const jobId = run.jobId;
+  for (let i = 0; i < 120; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (useIDE.getState().run.jobId !== jobId || useIDE.getState().run.status === 'done') return;
+    const res = await fetch(`/jobs/${jobId}`, { headers: authHeaders() }).catch(() => null);
+    if (res?.status === 404) break;
+    const job = res?.ok ? ((await res.json()) as { status: string; result?: ExecutionResult }) : null;
+    if (job?.result) {
+      useIDE.getState().finishRun(job.result);
+      return;
+    }
+  }
+  useIDE.getState().failRun(jobId, 'The connection was lost during the run');
+}
+
+function authHeaders(): Record<string, string> {
+  const token = useSession.getState().session?.token;
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 export function runCode(): void {
   const ide = useIDE.getState();
   if (ide.run.status === 'queued' || ide.run.status === 'running') return;
   const jobId = crypto.randomUUID();
-  const body = { code: ide.code, stdin: ide.stdin, timeout_seconds: ide.timeout };
+  const snippetId = useSession.getState().session ? useLibrary.getState().loaded?.id : undefined;
+  const body = { code: ide.code, stdin: ide.stdin, timeout_seconds: ide.timeout, snippet_id: snippetId };
   if (connection?.send({ action: 'execute', job_id: jobId, ...body })) {
     ide.beginRun(jobId, 'ws');
     return;
@@ -57,7 +108,7 @@ async function runOverHTTP(jobId: string, body: object): Promise<void> {
   try {
     const res = await fetch('/execute', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...authHeaders() },
       body: JSON.stringify(body),
       signal: httpAbort.signal,
     });
@@ -67,12 +118,17 @@ async function runOverHTTP(jobId: string, body: object): Promise<void> {
       return;
     }
     useIDE.getState().finishRun({ ...(data as ExecutionResult), job_id: jobId });
+    if (snippetIdOf(body)) void refreshSnippets();
   } catch (e) {
     const aborted = e instanceof DOMException && e.name === 'AbortError';
     useIDE.getState().failRun(jobId, aborted ? 'Stopped' : 'Could not reach the server');
   } finally {
     httpAbort = null;
   }
+}
+
+function snippetIdOf(body: object): string | undefined {
+  return (body as { snippet_id?: string }).snippet_id;
 }
 
 export function stopRun(): void {

@@ -10,7 +10,7 @@ export type RunStatus = 'idle' | 'queued' | 'running' | 'done';
 
 export const TIMEOUT_CHOICES = [5, 10, 30, 60] as const;
 
-const STARTER = `# Welcome to Code Remote. Press Ctrl+Enter (⌘+Enter on a Mac) to run.
+export const STARTER = `# Welcome to Code Remote. Press Ctrl+Enter (⌘+Enter on a Mac) to run.
 def fib(n):
     a, b = 0, 1
     for _ in range(n):

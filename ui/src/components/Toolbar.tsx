@@ -1,10 +1,11 @@
+import type { ReactNode } from 'react';
 import { TIMEOUT_CHOICES, useIDE } from '../store';
 import { runCode, stopRun } from '../runner';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 // Toolbar holds Run, Stop and the time limit.
-export function Toolbar() {
+export function Toolbar({ children }: { children?: ReactNode }) {
   const status = useIDE((s) => s.run.status);
   const timeout = useIDE((s) => s.timeout);
   const setTimeoutSeconds = useIDE((s) => s.setTimeoutSeconds);
@@ -17,6 +18,7 @@ export function Toolbar() {
       <button onClick={stopRun} disabled={!busy}>
         ■ Stop
       </button>
+      {children}
       <label className="timeout">
         Time limit
         <select value={timeout} onChange={(e) => setTimeoutSeconds(Number(e.target.value))} aria-label="Time limit">

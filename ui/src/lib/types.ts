@@ -33,4 +33,5 @@ export type ServerMessage =
   | { type: 'execution_output'; job_id: string; stream: 'stdout' | 'stderr'; data: string }
   | { type: 'execution_waiting_input'; job_id: string }
   | ({ type: 'execution_result' } & ExecutionResult)
-  | { type: 'error'; job_id?: string; detail: string; code: string };
+  | { type: 'error'; job_id?: string; detail: string; code: string }
+  | { type: 'auth_ok'; user: { id: string; email: string; username: string } };

@@ -1,0 +1,160 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { refreshSnippets, useLibrary } from '../library';
+import { load, save } from '../lib/persist';
+import type { SnippetSummary } from '../lib/snippets';
+import { deleteSnippet, displayTitle, getSnippet, listSnippets, updateSnippet } from '../lib/snippets';
+import { relativeTime } from '../lib/time';
+import { useSession } from '../session';
+import { STARTER, useIDE } from '../store';
+
+// hasUnsavedWork is whether loading another snippet would lose edits.
+function hasUnsavedWork(): boolean {
+  const code = useIDE.getState().code;
+  const loaded = useLibrary.getState().loaded;
+  if (loaded) return code !== loaded.savedCode;
+  return code.trim() !== '' && code !== STARTER;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+// SnippetsSidebar is the user's snippet library.
+export function SnippetsSidebar() {
+  const session = useSession((s) => s.session);
+  const openAuth = useSession((s) => s.openAuth);
+  const [collapsed, setCollapsed] = useState(() => load('coderemote.sidebar.collapsed', false));
+  const [filter, setFilter] = useState('');
+  const q = useDebounced(filter, 250);
+  const list = useInfiniteQuery({
+    queryKey: ['snippets', session?.user.id, q],
+    queryFn: ({ pageParam, signal }) => listSnippets(q, pageParam, signal),
+    initialPageParam: 0,
+    getNextPageParam: (last) => (last.offset + last.items.length < last.total ? last.offset + last.items.length : undefined),
+    enabled: !!session,
+  });
+  const toggle = () => {
+    save('coderemote.sidebar.collapsed', !collapsed);
+    setCollapsed(!collapsed);
+  };
+  const total = list.data?.pages[0]?.total;
+  if (collapsed) {
+    return (
+      <aside className="sidebar collapsed">
+        <button className="ghost" onClick={toggle} aria-label="Show snippets" title="Show snippets">
+          ☰
+        </button>
+      </aside>
+    );
+  }
+  return (
+    <aside className="sidebar" aria-label="Snippets">
+      <header className="sidebar-head">
+        <strong>
+          Snippets{session && total !== undefined && <span className="count" data-testid="snippet-count"> {total}</span>}
+        </strong>
+        <button className="ghost" onClick={toggle} aria-label="Hide snippets" title="Hide snippets">
+          ⟨
+        </button>
+      </header>
+      {!session ? (
+        <div className="sidebar-empty">
+          <p>Sign in to save your programs and find them again.</p>
+          <button onClick={() => openAuth()}>Sign in</button>
+        </div>
+      ) : (
+        <>
+          <input
+            className="filter"
+            placeholder="Filter by title or description"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            aria-label="Filter snippets"
+          />
+          {list.isError && <p className="form-error">{(list.error as Error).message}</p>}
+          <ul className="snippet-list">
+            {list.data?.pages.flatMap((p) => p.items).map((s) => <SnippetItem key={s.id} snippet={s} />)}
+          </ul>
+          {list.isSuccess && total === 0 && <p className="muted pad">{q ? 'No snippet matches.' : 'No snippets yet: press Save.'}</p>}
+          {list.hasNextPage && (
+            <button className="more" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+            </button>
+          )}
+        </>
+      )}
+    </aside>
+  );
+}
+
+function SnippetItem({ snippet }: { snippet: SnippetSummary }) {
+  const [expanded, setExpanded] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const loadedId = useLibrary((s) => s.loaded?.id);
+  const full = useQuery({ queryKey: ['snippet', snippet.id, snippet.updated_at], queryFn: () => getSnippet(snippet.id), enabled: expanded });
+  const act = async (f: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await f();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Failed');
+    }
+  };
+  const open = () =>
+    act(async () => {
+      if (hasUnsavedWork() && !window.confirm('Replace the code in the editor? Your unsaved changes will be lost.')) return;
+      useLibrary.getState().open(full.data ?? (await getSnippet(snippet.id)));
+    });
+  const remove = () =>
+    act(async () => {
+      if (!window.confirm(`Delete “${displayTitle(snippet)}”? This cannot be undone.`)) return;
+      await deleteSnippet(snippet.id);
+      useLibrary.getState().forget(snippet.id);
+      await refreshSnippets();
+    });
+  const star = () =>
+    act(async () => {
+      await updateSnippet(snippet.id, { is_starred: !snippet.is_starred });
+      await refreshSnippets();
+    });
+  return (
+    <li className={`snippet ${loadedId === snippet.id ? 'current' : ''}`} data-testid="snippet">
+      <div className="snippet-row">
+        <button className="ghost star" onClick={star} aria-label={snippet.is_starred ? 'Unstar' : 'Star'} aria-pressed={snippet.is_starred}>
+          {snippet.is_starred ? '★' : '☆'}
+        </button>
+        <button className="ghost snippet-title" onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
+          {displayTitle(snippet)}
+        </button>
+        <span className="muted when" title={new Date(snippet.updated_at).toLocaleString()}>
+          {relativeTime(snippet.updated_at)}
+        </span>
+      </div>
+      {snippet.description && <p className="muted desc">{snippet.description}</p>}
+      {(snippet.time_complexity || snippet.space_complexity) && (
+        <div className="badges">
+          {snippet.time_complexity && <span className="badge-o" title="Time complexity">time {snippet.time_complexity}</span>}
+          {snippet.space_complexity && <span className="badge-o" title="Space complexity">space {snippet.space_complexity}</span>}
+        </div>
+      )}
+      {expanded && (
+        <div className="preview">
+          <pre>{full.data ? full.data.code.split('\n').slice(0, 12).join('\n') : 'Loading…'}</pre>
+          <div className="preview-actions">
+            <button className="primary" onClick={() => void open()}>
+              Load into editor
+            </button>
+            <button onClick={() => void remove()}>Delete</button>
+          </div>
+        </div>
+      )}
+      {error && <p className="form-error">{error}</p>}
+    </li>
+  );
+}

@@ -1,0 +1,49 @@
+import { api } from './api';
+
+export interface SnippetSummary {
+  id: string;
+  title: string | null;
+  language: string;
+  description: string | null;
+  execution_count: number;
+  is_starred: boolean;
+  time_complexity: string | null;
+  space_complexity: string | null;
+  last_execution_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Snippet extends SnippetSummary {
+  code: string;
+}
+
+export interface SnippetPage {
+  items: SnippetSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export const PAGE_SIZE = 20;
+
+export function listSnippets(q: string, offset: number, signal?: AbortSignal): Promise<SnippetPage> {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
+  if (q.trim()) params.set('q', q.trim());
+  return api<SnippetPage>('GET', `/snippets?${params}`, undefined, signal);
+}
+
+export const getSnippet = (id: string) => api<Snippet>('GET', `/snippets/${id}`);
+
+export const createSnippet = (s: { code: string; title: string; description?: string | null }) =>
+  api<Snippet>('POST', '/snippets', s);
+
+export const updateSnippet = (id: string, patch: Partial<Pick<Snippet, 'code' | 'title' | 'description' | 'is_starred'>>) =>
+  api<Snippet>('PUT', `/snippets/${id}`, patch);
+
+export const deleteSnippet = (id: string) => api<{ deleted: boolean; id: string }>('DELETE', `/snippets/${id}`);
+
+// displayTitle is what a snippet is called in lists.
+export function displayTitle(s: { title: string | null }): string {
+  return s.title?.trim() || 'Untitled';
+}
