@@ -332,3 +332,18 @@ func TestStoreBackedHealth(t *testing.T) {
 	}
 	_ = store.ErrNotFound
 }
+
+func TestUserRateLimitIsPerUser(t *testing.T) {
+	s := accountServers(t, Config{Auth: AuthConfig{UserExecuteRate: 1, UserExecuteBurst: 1}})["sqlite"]
+	alice, bob := registerUser(t, s, "alice@example.com"), registerUser(t, s, "bob@example.com")
+	if code, _, _ := call(t, s, "POST", "/execute", alice, `{"code":"1"}`); code != 200 {
+		t.Fatalf("alice's first run: %d", code)
+	}
+	if code, m, h := call(t, s, "POST", "/execute", alice, `{"code":"1"}`); code != 429 || m["code"] != "rate_limited" || h.Get("Retry-After") == "" {
+		t.Fatalf("alice's second run: %d %v", code, m)
+	}
+	// Same IP, another user: not limited by Alice's use.
+	if code, _, _ := call(t, s, "POST", "/execute", bob, `{"code":"1"}`); code != 200 {
+		t.Fatalf("bob's run: %d", code)
+	}
+}
