@@ -1,0 +1,5 @@
+# time: O(n) space: O(n) family: recursion
+def height(node):
+    if node is None:
+        return 0
+    return 1 + max(height(node.left), height(node.right))
