@@ -20,7 +20,12 @@ func NormalizeBigO(s string) string {
 	} else if strings.ContainsAny(s, "()") {
 		return s
 	}
-	b := strings.ToLower(strings.TrimSpace(body))
+	b := strings.ToLower(strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1 // control characters; \x00 is used below
+		}
+		return r
+	}, body)))
 	for from, to := range superscripts {
 		b = strings.ReplaceAll(b, from, to)
 	}
