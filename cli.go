@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/coderemote/coderemote/graph"
+	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/server"
 	"github.com/coderemote/coderemote/store"
@@ -116,9 +118,16 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	idx, err := graph.NewEmbedded(context.Background(), db)
+	if err != nil {
+		return err
+	}
 	cfg.server.Version = version
 	cfg.server.UI = ui.FS()
-	srv := server.New(cfg.server, log, server.Deps{Runner: pool, Store: db})
+	srv := server.New(cfg.server, log, server.Deps{Runner: pool, Store: db, Analyzer: llm.Local{}, Index: idx, Embedder: llm.Local{}})
+	indexCtx, stopIndexer := context.WithCancel(context.Background())
+	defer stopIndexer()
+	go srv.RunIndexer(indexCtx)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

@@ -617,7 +617,9 @@ var familyRules = []struct {
 	{"Euclid's algorithm", func(c string) bool { return strings.Contains(c, "gcd") }, "greatest common divisor; lowest common multiple"},
 	{"backtracking", func(c string) bool {
 		return strings.Contains(c, "backtrack") || strings.Contains(c, "permut") || strings.Contains(c, "subsets")
-	}, "generate all permutations; all subsets; combinations; n queens; search all choices"},
+	}, "try every choice and undo it; combinations; n queens; search all choices"},
+	{"permutations", func(c string) bool { return strings.Contains(c, "permut") }, "generate all permutations; every ordering of the items"},
+	{"subsets", func(c string) bool { return strings.Contains(c, "subset") || strings.Contains(c, "powerset") }, "all subsets; power set; every combination of items"},
 	{"hash table", func(c string) bool { return strings.Contains(c, "= set()") || strings.Contains(c, "= {}") || strings.Contains(c, "counter(") || strings.Contains(c, "defaultdict") },
 		"count occurrences; seen before; duplicates; frequency; dictionary lookup"},
 	{"recursion", func(c string) bool { return false }, "a function that calls itself"},

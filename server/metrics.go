@@ -18,6 +18,7 @@ type metrics struct {
 	executions *prometheus.CounterVec
 	execTime   prometheus.Histogram
 	wsConns    prometheus.Gauge
+	outboxLag  prometheus.Gauge
 }
 
 func newMetrics(runner Runner) *metrics {
@@ -40,11 +41,14 @@ func newMetrics(runner Runner) *metrics {
 		wsConns: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "coderemote_websocket_connections", Help: "Open WebSocket connections.",
 		}),
+		outboxLag: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "coderemote_sync_outbox_lag_seconds", Help: "Age of the oldest snippet change not yet in the search index.",
+		}),
 	}
 	stat := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.executions, m.execTime, m.wsConns,
+	m.reg.MustRegister(m.requests, m.latency, m.executions, m.execTime, m.wsConns, m.outboxLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		stat("coderemote_execution_queue_depth", "Runs waiting for a sandbox worker.",
 			func() float64 { return float64(runner.Stats().Queued) }),

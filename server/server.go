@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/store"
 )
@@ -24,6 +25,7 @@ type Runner interface {
 type Store interface {
 	Users
 	Snippets
+	Outbox
 	RecordExecution(ctx context.Context, e store.Execution) error
 	Ping(ctx context.Context) error
 }
@@ -34,6 +36,11 @@ type Deps struct {
 	// Store holds accounts and snippets; without one the server runs
 	// programs anonymously only.
 	Store Store
+	// Analyzer explains complexity (default: the local analyzer).
+	Analyzer Analyzer
+	// Index and Embedder serve search (with a Store); nil disables it.
+	Index    Index
+	Embedder Embedder
 }
 
 // Config holds the server's settings; main fills it from flags and the
@@ -123,6 +130,10 @@ type Server struct {
 	users       Users
 	snippets    Snippets
 	jwks        *jwks
+	analyzer    Analyzer
+	index       Index
+	embedder    Embedder
+	indexKick   chan struct{}
 	metrics     *metrics
 	jobs        *jobRegistry
 	limiter     *rateLimiter // runs per client IP (anonymous)
@@ -156,9 +167,18 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		authLimiter: newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),
 		mux:         http.NewServeMux(),
 		conns:       map[string]*wsConn{},
+		analyzer:    deps.Analyzer,
+		indexKick:   make(chan struct{}, 1),
+	}
+	if s.analyzer == nil {
+		s.analyzer = llm.Local{}
 	}
 	if deps.Store != nil {
 		s.users, s.snippets = deps.Store, deps.Store
+		s.index, s.embedder = deps.Index, deps.Embedder
+		if s.embedder == nil {
+			s.embedder = llm.Local{}
+		}
 	}
 	if a.OIDC != nil {
 		s.jwks = newJWKS(a.OIDC.Issuer, a.OIDC.JWKSURL, &http.Client{Timeout: 10 * time.Second})
@@ -185,7 +205,13 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /snippets/{id}", s.handle(s.getSnippet))
 		s.mux.Handle("PUT /snippets/{id}", s.handle(s.updateSnippet))
 		s.mux.Handle("DELETE /snippets/{id}", s.handle(s.deleteSnippet))
+		s.mux.Handle("GET /search", s.handle(s.search))
+		s.mux.Handle("GET /search/complexity", s.handle(s.searchComplexity))
+		s.mux.Handle("GET /search/similar/{id}", s.handle(s.searchSimilar))
 	}
+	s.mux.Handle("POST /analyze", s.handle(s.analyze))
+	s.mux.Handle("POST /analyze/async", s.handle(s.analyzeAsync))
+	s.mux.Handle("GET /analyze/status", s.handle(s.analyzeStatus))
 	if s.cfg.UI != nil {
 		s.mux.Handle("GET /", s.handle(s.static))
 	}
@@ -231,7 +257,7 @@ type healthBody struct {
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	st := s.runner.Stats()
-	checks := map[string]string{"sandbox": "ok"}
+	checks := map[string]string{"sandbox": "ok", "llm": s.analyzer.Name()}
 	if st.Ready == 0 && st.Running == 0 {
 		checks["sandbox"] = "starting"
 	}
@@ -240,6 +266,10 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		checks["store"] = "ok"
+		checks["graph"] = "disabled"
+		if s.index != nil {
+			checks["graph"] = "ok"
+		}
 		if err := s.store.Ping(ctx); err != nil {
 			s.log.Error("health: store is down", "err", err)
 			checks["store"] = "down"

@@ -120,6 +120,7 @@ func (s *Server) createSnippet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.kickIndexer()
 	writeJSON(w, http.StatusCreated, view(created))
 	return nil
 }
@@ -232,6 +233,7 @@ func (s *Server) updateSnippet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return notFoundAs(err, id)
 	}
+	s.kickIndexer()
 	writeJSON(w, http.StatusOK, view(sn))
 	return nil
 }
@@ -296,6 +298,7 @@ func (s *Server) deleteSnippet(w http.ResponseWriter, r *http.Request) error {
 	if err := s.snippets.DeleteSnippet(r.Context(), u.ID, id); err != nil {
 		return notFoundAs(err, id)
 	}
+	s.kickIndexer()
 	writeJSON(w, http.StatusOK, map[string]any{"deleted": true, "id": id})
 	return nil
 }

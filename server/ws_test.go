@@ -274,3 +274,38 @@ func TestWebSocketAuth(t *testing.T) {
 		t.Fatalf("got %v", res)
 	}
 }
+
+func TestAnalyzeAsyncStreamsOverWebSocket(t *testing.T) {
+	srv := httptest.NewServer(newTestServer(t, Config{}))
+	defer srv.Close()
+	w := dialWS(t, srv)
+	w.send(map[string]string{"action": "ping"})
+	conn := w.recv()["connection_id"].(string)
+	res, err := http.Post(srv.URL+"/analyze/async", "application/json",
+		strings.NewReader(`{"code":"def f(a):\n    return sorted(a)","connection_id":"`+conn+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted map[string]string
+	json.NewDecoder(res.Body).Decode(&accepted)
+	res.Body.Close()
+	if accepted["status"] != "streaming" || !isUUID(accepted["job_id"]) {
+		t.Fatalf("got %v", accepted)
+	}
+	start, _ := w.until("analysis_stream_start")
+	if start["job_id"] != accepted["job_id"] {
+		t.Fatalf("start %v", start)
+	}
+	done, chunks := w.until("analysis_stream_complete")
+	var narrative string
+	for _, c := range chunks {
+		if c["type"] != "analysis_stream_chunk" {
+			t.Fatalf("unexpected %v", c)
+		}
+		narrative += c["chunk"].(string)
+	}
+	result := done["result"].(map[string]any)
+	if len(chunks) < 2 || narrative != result["narrative"] || result["time_complexity"] != "O(n log n)" {
+		t.Fatalf("%d chunks, result %v", len(chunks), result)
+	}
+}

@@ -127,6 +127,24 @@ CREATE TABLE settings (
 	value BLOB NOT NULL
 );`,
 	},
+	{ // 2: the embedded search index, and retry scheduling for the outbox
+		postgres: `
+CREATE TABLE search_index (
+	snippet_id uuid PRIMARY KEY,
+	user_id uuid NOT NULL,
+	data bytea NOT NULL
+);
+CREATE INDEX search_index_by_user ON search_index (user_id);
+ALTER TABLE graph_outbox ADD COLUMN next_attempt_at timestamptz;`,
+		sqlite: `
+CREATE TABLE search_index (
+	snippet_id TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL,
+	data BLOB NOT NULL
+);
+CREATE INDEX search_index_by_user ON search_index (user_id);
+ALTER TABLE graph_outbox ADD COLUMN next_attempt_at TEXT;`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is

@@ -24,10 +24,11 @@ func (d *DB) enqueue(ctx context.Context, tx *sql.Tx, snippetID, userID, op stri
 	return err
 }
 
-// PendingOutbox returns the oldest unprocessed events.
+// PendingOutbox returns the oldest unprocessed events that are due (not
+// waiting for a retry).
 func (d *DB) PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error) {
 	rows, err := d.query(ctx, d.db, `SELECT id, snippet_id, user_id, op, created_at, attempts FROM graph_outbox
-		WHERE processed_at IS NULL ORDER BY id LIMIT $1`, limit)
+		WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY id LIMIT $2`, Time{Now()}, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending outbox: %w", err)
 	}
@@ -43,4 +44,75 @@ func (d *DB) PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// MarkOutboxDone records that an event reached the graph.
+func (d *DB) MarkOutboxDone(ctx context.Context, id int64) error {
+	if _, err := d.exec(ctx, d.db, `UPDATE graph_outbox SET processed_at = $1 WHERE id = $2`, Time{Now()}, id); err != nil {
+		return fmt.Errorf("store: outbox %d done: %w", id, err)
+	}
+	return nil
+}
+
+// MarkOutboxFailed records a failed attempt and when to try again.
+func (d *DB) MarkOutboxFailed(ctx context.Context, id int64, msg string, retryAt time.Time) error {
+	if len(msg) > 1000 {
+		msg = msg[:1000]
+	}
+	_, err := d.exec(ctx, d.db, `UPDATE graph_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3`,
+		msg, Time{retryAt}, id)
+	if err != nil {
+		return fmt.Errorf("store: outbox %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// OutboxLag is the age of the oldest unprocessed event (0 when none).
+func (d *DB) OutboxLag(ctx context.Context) (time.Duration, error) {
+	var oldest NullTime
+	if err := d.queryRow(ctx, d.db, `SELECT min(created_at) FROM graph_outbox WHERE processed_at IS NULL`).Scan(&oldest); err != nil {
+		return 0, fmt.Errorf("store: outbox lag: %w", err)
+	}
+	if !oldest.Valid {
+		return 0, nil
+	}
+	return time.Since(oldest.Time), nil
+}
+
+// SaveIndexNode keeps a node of the embedded search index.
+func (d *DB) SaveIndexNode(ctx context.Context, userID, snippetID string, data []byte) error {
+	_, err := d.exec(ctx, d.db, `INSERT INTO search_index (snippet_id, user_id, data) VALUES ($1, $2, $3)
+		ON CONFLICT (snippet_id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data`, snippetID, userID, data)
+	if err != nil {
+		return fmt.Errorf("store: save index node %s: %w", snippetID, err)
+	}
+	return nil
+}
+
+// DeleteIndexNode removes a node of the embedded search index.
+func (d *DB) DeleteIndexNode(ctx context.Context, userID, snippetID string) error {
+	if _, err := d.exec(ctx, d.db, `DELETE FROM search_index WHERE snippet_id = $1 AND user_id = $2`, snippetID, userID); err != nil {
+		return fmt.Errorf("store: delete index node %s: %w", snippetID, err)
+	}
+	return nil
+}
+
+// LoadIndexNodes calls each for every node of the embedded search index.
+func (d *DB) LoadIndexNodes(ctx context.Context, each func(userID, snippetID string, data []byte) error) error {
+	rows, err := d.query(ctx, d.db, `SELECT CAST(user_id AS TEXT), CAST(snippet_id AS TEXT), data FROM search_index`)
+	if err != nil {
+		return fmt.Errorf("store: load index: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u, s string
+		var data []byte
+		if err := rows.Scan(&u, &s, &data); err != nil {
+			return fmt.Errorf("store: load index: %w", err)
+		}
+		if err := each(u, s, data); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

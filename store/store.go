@@ -88,7 +88,9 @@ func (d *DB) Ping(ctx context.Context) error {
 type dialect struct {
 	name string
 	like string // case-insensitive LIKE
-	// rebind rewrites a query written with $1, $2… placeholders.
+	// rebind rewrites a query written with $1, $2… placeholders. Write them
+	// in ascending order: the SQLite driver binds arguments in order of
+	// appearance.
 	rebind func(string) string
 }
 

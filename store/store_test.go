@@ -245,3 +245,49 @@ func TestExecutionsAndSecrets(t *testing.T) {
 		}
 	})
 }
+
+func TestOutboxRetriesAndIndexNodes(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "a@example.com")
+		s, _ := db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: u.ID, Code: "x"})
+		events, _ := db.PendingOutbox(ctx, 10)
+		if len(events) != 1 {
+			t.Fatalf("pending: %+v", events)
+		}
+		if lag, err := db.OutboxLag(ctx); err != nil || lag < 0 {
+			t.Fatalf("lag %v %v", lag, err)
+		}
+		db.MarkOutboxFailed(ctx, events[0].ID, "graph down", Now().Add(time.Hour))
+		if later, _ := db.PendingOutbox(ctx, 10); len(later) != 0 {
+			t.Fatalf("a failed event is retried only when due: %+v", later)
+		}
+		db.MarkOutboxFailed(ctx, events[0].ID, "graph down", Now().Add(-time.Second))
+		due, _ := db.PendingOutbox(ctx, 10)
+		if len(due) != 1 || due[0].Attempts != 2 {
+			t.Fatalf("due again: %+v", due)
+		}
+		db.MarkOutboxDone(ctx, due[0].ID)
+		if lag, _ := db.OutboxLag(ctx); lag != 0 {
+			t.Fatalf("lag after done: %v", lag)
+		}
+		if err := db.SaveIndexNode(ctx, u.ID, s.ID, []byte("one")); err != nil {
+			t.Fatal(err)
+		}
+		db.SaveIndexNode(ctx, u.ID, s.ID, []byte("two"))
+		var got []string
+		db.LoadIndexNodes(ctx, func(uid, sid string, data []byte) error {
+			got = append(got, uid+"/"+sid+"/"+string(data))
+			return nil
+		})
+		if len(got) != 1 || got[0] != u.ID+"/"+s.ID+"/two" {
+			t.Fatalf("index nodes: %v", got)
+		}
+		db.DeleteIndexNode(ctx, u.ID, s.ID)
+		got = nil
+		db.LoadIndexNodes(ctx, func(uid, sid string, data []byte) error { got = append(got, sid); return nil })
+		if len(got) != 0 {
+			t.Fatalf("after delete: %v", got)
+		}
+	})
+}

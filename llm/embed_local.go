@@ -1,0 +1,162 @@
+package llm
+
+import (
+	"context"
+	"hash/fnv"
+	"math"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Dimensions of every embedding, local or Gemini's (output_dimensionality).
+const Dimensions = 768
+
+// Local is the offline provider: the structural analyzer and a hashed
+// bag-of-words embedding. It needs no network and no key.
+type Local struct{}
+
+// Name identifies the provider in results ("local").
+func (Local) Name() string { return "local" }
+
+// Analyze estimates complexity from the code's structure.
+func (Local) Analyze(_ context.Context, code string) (Analysis, error) { return AnalyzeLocal(code), nil }
+
+// EmbedDocument embeds a snippet's text (see DocumentText).
+func (Local) EmbedDocument(_ context.Context, text string) ([]float32, error) { return EmbedLocal(text), nil }
+
+// EmbedQuery embeds a search question.
+func (Local) EmbedQuery(_ context.Context, text string) ([]float32, error) { return EmbedLocal(text), nil }
+
+// DocumentText is what is embedded for a snippet: its title and description,
+// the identifiers and comments of its code, and the algorithm families the
+// analyzer recognises with their everyday phrasings — so that "find an item
+// in a sorted list" finds a binary search that never says so.
+func DocumentText(title, description, code string) string {
+	fams := AnalyzeLocal(code).Families
+	return strings.Join([]string{title, title, description, FamilyPhrases(fams), FamilyPhrases(fams), codeWords(code)}, "\n")
+}
+
+var reComment = regexp.MustCompile(`#(.*)`)
+
+// codeWords keeps a program's identifiers, string words and comments.
+func codeWords(code string) string {
+	var b strings.Builder
+	for _, m := range reComment.FindAllStringSubmatch(code, -1) {
+		b.WriteString(m[1] + " ")
+	}
+	b.WriteString(reComment.ReplaceAllString(code, " "))
+	return b.String()
+}
+
+// EmbedLocal maps text to a unit vector by signed feature hashing of its
+// word stems and stem pairs, weighted by log term frequency.
+func EmbedLocal(text string) []float32 {
+	v := make([]float64, Dimensions)
+	counts := map[string]int{}
+	toks := tokens(text)
+	for i, t := range toks {
+		counts[t]++
+		if i > 0 {
+			counts[toks[i-1]+" "+t]++
+		}
+	}
+	for term, n := range counts {
+		h := fnv.New64a()
+		h.Write([]byte(term))
+		x := h.Sum64()
+		w := 1 + math.Log(float64(n))
+		if strings.Contains(term, " ") {
+			w *= 0.7
+		}
+		if x&(1<<63) != 0 {
+			w = -w
+		}
+		v[x%Dimensions] += w
+	}
+	var norm float64
+	for _, x := range v {
+		norm += x * x
+	}
+	out := make([]float32, Dimensions)
+	if norm == 0 {
+		return out
+	}
+	norm = math.Sqrt(norm)
+	for i, x := range v {
+		out[i] = float32(x / norm)
+	}
+	return out
+}
+
+var stopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the in of to by for and or is it on with my me that this be as at from into
+		all any its are was were i you we our your what which who how do does did can get give find' def return if else elif
+		while import from range len print self none true false not pass break continue class lambda try except
+		finally raise yield global nonlocal assert del with int str float list dict set tuple bool`) {
+		stopwords[w] = true
+	}
+	delete(stopwords, "find") // a search verb worth keeping
+}
+
+// tokens splits text into lower-case word stems: snake_case and camelCase
+// are split, stopwords and Python keywords dropped, plurals and verb endings
+// trimmed.
+func tokens(text string) []string {
+	var out []string
+	word := []rune{}
+	flush := func() {
+		if len(word) == 0 {
+			return
+		}
+		w := stem(strings.ToLower(string(word)))
+		word = word[:0]
+		if len(w) > 1 && !stopwords[w] {
+			out = append(out, w)
+		}
+	}
+	prev := ' '
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if unicode.IsUpper(r) && unicode.IsLower(prev) {
+				flush()
+			}
+			word = append(word, r)
+		default:
+			flush()
+		}
+		prev = r
+	}
+	flush()
+	return out
+}
+
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ed", "es", "s"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) && !strings.HasSuffix(w, "ss") {
+			w = strings.TrimSuffix(w, suf)
+			break
+		}
+	}
+	if len(w) > 4 && w[len(w)-1] == w[len(w)-2] { // swapp → swap, sorted → sort already
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+// Cosine is the cosine similarity of two vectors of the same length.
+func Cosine(a, b []float32) float64 {
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}

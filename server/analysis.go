@@ -1,0 +1,169 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/coderemote/coderemote/llm"
+	"github.com/coderemote/coderemote/store"
+)
+
+// Analyzer explains a program's complexity: llm.Local, or Gemini with the
+// local analyzer to fall back on.
+type Analyzer interface {
+	Name() string
+	Analyze(ctx context.Context, code string) (llm.Analysis, error)
+}
+
+type analyzeRequest struct {
+	Code         *string `json:"code"`
+	SnippetID    *string `json:"snippet_id"`
+	ConnectionID *string `json:"connection_id"`
+}
+
+// analysisResult is the body of POST /analyze (field names of the old
+// service, plus source).
+type analysisResult struct {
+	Success         bool     `json:"success"`
+	TimeComplexity  *string  `json:"time_complexity"`
+	SpaceComplexity *string  `json:"space_complexity"`
+	Narrative       string   `json:"narrative"`
+	Error           *string  `json:"error"`
+	Available       bool     `json:"available"`
+	Model           string   `json:"model"`
+	Source          string   `json:"source"`
+	Families        []string `json:"algorithms"`
+}
+
+func (s *Server) analyzeParams(r *http.Request) (caller, analyzeRequest, *httpError) {
+	c, herr := s.callerOf(r)
+	if herr != nil {
+		return c, analyzeRequest{}, herr
+	}
+	if herr := s.admit(c); herr != nil {
+		return c, analyzeRequest{}, herr
+	}
+	var req analyzeRequest
+	if herr := decodeJSON(r.Body, s.requestLimit(), &req); herr != nil {
+		return c, req, herr
+	}
+	if req.Code == nil || *req.Code == "" {
+		return c, req, errInvalid("code is required and must not be empty")
+	}
+	if len(*req.Code) > s.cfg.MaxCodeBytes {
+		return c, req, errTooLarge(fmt.Sprintf("code is %s, over the limit of %s", sizeText(len(*req.Code)), sizeText(s.cfg.MaxCodeBytes)))
+	}
+	if req.SnippetID != nil && !isUUID(*req.SnippetID) {
+		return c, req, errInvalid("snippet_id must be a UUID")
+	}
+	return c, req, nil
+}
+
+func (s *Server) analyze(w http.ResponseWriter, r *http.Request) error {
+	c, req, herr := s.analyzeParams(r)
+	if herr != nil {
+		return herr
+	}
+	writeJSON(w, http.StatusOK, s.runAnalysis(r.Context(), c, req))
+	return nil
+}
+
+// runAnalysis analyzes, and stores the complexities on the caller's snippet.
+func (s *Server) runAnalysis(ctx context.Context, c caller, req analyzeRequest) analysisResult {
+	a, err := s.analyzer.Analyze(ctx, *req.Code)
+	source := s.analyzer.Name()
+	if err != nil && source != "local" {
+		s.log.Warn("analysis: falling back to the local analyzer", "err", err)
+		a, source = llm.AnalyzeLocal(*req.Code), "local"
+		a.Narrative = "*The model was not available; this is a local estimate.*\n\n" + a.Narrative
+	}
+	res := analysisResult{Success: true, Narrative: a.Narrative, Available: true, Source: source, Model: modelName(source), Families: a.Families}
+	t, sp := llm.NormalizeBigO(a.Time), llm.NormalizeBigO(a.Space)
+	res.TimeComplexity, res.SpaceComplexity = &t, &sp
+	if res.Families == nil {
+		res.Families = []string{}
+	}
+	if c.user != nil && req.SnippetID != nil && s.snippets != nil {
+		_, err := s.snippets.UpdateSnippet(ctx, c.user.ID, strings.ToLower(*req.SnippetID), store.SnippetPatch{
+			TimeComplexity:  store.Field[string]{Set: true, Value: &t},
+			SpaceComplexity: store.Field[string]{Set: true, Value: &sp},
+		})
+		if err == nil {
+			s.kickIndexer()
+		} else if !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("analysis: store complexities", "err", err)
+		}
+	}
+	return res
+}
+
+func modelName(source string) string {
+	if source == "local" {
+		return "local-structural"
+	}
+	return source
+}
+
+func (s *Server) analyzeStatus(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]any{"available": true, "provider": s.analyzer.Name()})
+	return nil
+}
+
+// analyzeAsync streams the analysis over the caller's WebSocket.
+func (s *Server) analyzeAsync(w http.ResponseWriter, r *http.Request) error {
+	c, req, herr := s.analyzeParams(r)
+	if herr != nil {
+		return herr
+	}
+	if req.ConnectionID == nil {
+		return errInvalid("connection_id is required (send {\"action\":\"ping\"} on the WebSocket to get one)")
+	}
+	conn := s.conn(*req.ConnectionID)
+	if conn == nil {
+		return errInvalid("connection_id does not name an open WebSocket connection")
+	}
+	id := newUUID()
+	go conn.streamAnalysis(c, id, req)
+	writeJSON(w, http.StatusOK, map[string]string{"job_id": id, "status": "streaming"})
+	return nil
+}
+
+// streamAnalysis sends analysis_stream_start, the narrative in chunks,
+// then analysis_stream_complete with the whole result.
+func (c *wsConn) streamAnalysis(who caller, id string, req analyzeRequest) {
+	c.sendJSON(map[string]string{"type": "analysis_stream_start", "job_id": id})
+	res := c.s.runAnalysis(c.ctx, who, req)
+	if !res.Success {
+		c.sendJSON(map[string]any{"type": "analysis_stream_error", "job_id": id, "error": deref(res.Error)})
+		return
+	}
+	for _, chunk := range splitChunks(res.Narrative, 160) {
+		c.sendJSON(map[string]string{"type": "analysis_stream_chunk", "job_id": id, "chunk": chunk})
+	}
+	c.sendJSON(map[string]any{"type": "analysis_stream_complete", "job_id": id, "result": res})
+}
+
+// splitChunks cuts text at line ends into pieces of about size bytes.
+func splitChunks(text string, size int) []string {
+	var out []string
+	for len(text) > size {
+		cut := strings.LastIndexByte(text[:size], '\n')
+		if cut <= 0 {
+			cut = size
+			for cut < len(text) && text[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
+				cut++
+			}
+		} else {
+			cut++
+		}
+		out = append(out, text[:cut])
+		text = text[cut:]
+	}
+	if text != "" {
+		out = append(out, text)
+	}
+	return out
+}
