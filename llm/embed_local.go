@@ -20,13 +20,19 @@ type Local struct{}
 func (Local) Name() string { return "local" }
 
 // Analyze estimates complexity from the code's structure.
-func (Local) Analyze(_ context.Context, code string) (Analysis, error) { return AnalyzeLocal(code), nil }
+func (Local) Analyze(_ context.Context, code string) (Analysis, error) {
+	return AnalyzeLocal(code), nil
+}
 
 // EmbedDocument embeds a snippet's text (see DocumentText).
-func (Local) EmbedDocument(_ context.Context, text string) ([]float32, error) { return EmbedLocal(text), nil }
+func (Local) EmbedDocument(_ context.Context, text string) ([]float32, error) {
+	return EmbedLocal(text), nil
+}
 
 // EmbedQuery embeds a search question.
-func (Local) EmbedQuery(_ context.Context, text string) ([]float32, error) { return EmbedLocal(text), nil }
+func (Local) EmbedQuery(_ context.Context, text string) ([]float32, error) {
+	return EmbedLocal(text), nil
+}
 
 // DocumentText is what is embedded for a snippet: its title and description,
 // the identifiers and comments of its code, and the algorithm families the

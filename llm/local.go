@@ -605,14 +605,20 @@ var familyRules = []struct {
 	{"bubble sort", func(c string) bool {
 		return strings.Contains(c, "bubble") || regexp.MustCompile(`\[j\],\s*\w+\[j\s*\+\s*1\]\s*=\s*\w+\[j\s*\+\s*1\],\s*\w+\[j\]`).MatchString(c)
 	}, "sort a list by swapping neighbours; simple quadratic sorting"},
-	{"insertion sort", func(c string) bool { return strings.Contains(c, "insertion") || strings.Contains(c, "key = ") && strings.Contains(c, "while j >= 0") },
+	{"insertion sort", func(c string) bool {
+		return strings.Contains(c, "insertion") || strings.Contains(c, "key = ") && strings.Contains(c, "while j >= 0")
+	},
 		"sort a list by inserting each item into place; sorting algorithm"},
-	{"selection sort", func(c string) bool { return strings.Contains(c, "selection") || strings.Contains(c, "min_idx") || strings.Contains(c, "min_index") },
+	{"selection sort", func(c string) bool {
+		return strings.Contains(c, "selection") || strings.Contains(c, "min_idx") || strings.Contains(c, "min_index")
+	},
 		"sort a list by selecting the minimum; sorting algorithm"},
 	{"merge sort", func(c string) bool { return strings.Contains(c, "merge") && strings.Contains(c, "mid") }, "sort a list by splitting and merging; divide and conquer sorting; stable sort"},
 	{"quicksort", func(c string) bool { return strings.Contains(c, "pivot") }, "sort a list around a pivot; partition; divide and conquer sorting"},
 	{"heap", func(c string) bool { return strings.Contains(c, "heapq") }, "priority queue; k largest or smallest items; top k"},
-	{"sieve of Eratosthenes", func(c string) bool { return strings.Contains(c, "sieve") || strings.Contains(c, "is_prime") && strings.Contains(c, "range(i * i") },
+	{"sieve of Eratosthenes", func(c string) bool {
+		return strings.Contains(c, "sieve") || strings.Contains(c, "is_prime") && strings.Contains(c, "range(i * i")
+	},
 		"find all primes up to n; prime numbers"},
 	{"Euclid's algorithm", func(c string) bool { return strings.Contains(c, "gcd") }, "greatest common divisor; lowest common multiple"},
 	{"backtracking", func(c string) bool {
@@ -620,7 +626,9 @@ var familyRules = []struct {
 	}, "try every choice and undo it; combinations; n queens; search all choices"},
 	{"permutations", func(c string) bool { return strings.Contains(c, "permut") }, "generate all permutations; every ordering of the items"},
 	{"subsets", func(c string) bool { return strings.Contains(c, "subset") || strings.Contains(c, "powerset") }, "all subsets; power set; every combination of items"},
-	{"hash table", func(c string) bool { return strings.Contains(c, "= set()") || strings.Contains(c, "= {}") || strings.Contains(c, "counter(") || strings.Contains(c, "defaultdict") },
+	{"hash table", func(c string) bool {
+		return strings.Contains(c, "= set()") || strings.Contains(c, "= {}") || strings.Contains(c, "counter(") || strings.Contains(c, "defaultdict")
+	},
 		"count occurrences; seen before; duplicates; frequency; dictionary lookup"},
 	{"recursion", func(c string) bool { return false }, "a function that calls itself"},
 }
