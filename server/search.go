@@ -35,7 +35,7 @@ func nullable(s string) *string {
 func ownResults(userID string, rs []graph.Result, skip string) []searchResult {
 	out := []searchResult{}
 	for _, r := range rs {
-		if r.UserID != userID || r.SnippetID == skip {
+		if r.UserID != userID || r.SnippetID == skip || r.Score < minScore {
 			continue
 		}
 		out = append(out, searchResult{SnippetID: r.SnippetID, Title: r.Title, Language: r.Language, Description: r.Description,
@@ -43,6 +43,9 @@ func ownResults(userID string, rs []graph.Result, skip string) []searchResult {
 	}
 	return out
 }
+
+// minScore drops results that share nothing with the question.
+const minScore = 0.02
 
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 

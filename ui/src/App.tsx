@@ -1,5 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { AnalysisPanel } from './components/AnalysisPanel';
 import { AuthModal } from './components/AuthModal';
 import { CodeEditor } from './components/CodeEditor';
 import { ConnectionBadge } from './components/ConnectionBadge';
@@ -68,6 +69,7 @@ function IDE() {
         <div className="pane side-pane">
           <StdinBox />
           <OutputPanel />
+          <AnalysisPanel />
         </div>
       </main>
       {authOpen && <AuthModal />}

@@ -1,3 +1,6 @@
+import { analyzeOverHTTP, useAnalysis } from './analysis';
+import type { AnalysisResult } from './analysis';
+import { api } from './lib/api';
 import { Connection, websocketURL } from './lib/connection';
 import type { ApiError, ExecutionResult, ServerMessage } from './lib/types';
 import { refreshSnippets, useLibrary } from './library';
@@ -9,11 +12,29 @@ import { useIDE } from './store';
 // otherwise.
 
 let connection: Connection | null = null;
+let connectionId: string | null = null;
 let httpAbort: AbortController | null = null;
 
 function onMessage(m: ServerMessage): void {
   const ide = useIDE.getState();
+  const an = useAnalysis.getState();
   switch (m.type) {
+    case 'pong':
+      connectionId = m.connection_id;
+      break;
+    case 'analysis_stream_start':
+      an.adopt(m.job_id);
+      break;
+    case 'analysis_stream_chunk':
+      an.chunk(m.job_id, m.chunk);
+      break;
+    case 'analysis_stream_complete':
+      an.complete(m.job_id, m.result as AnalysisResult);
+      if (useLibrary.getState().loaded) void refreshSnippets(); // complexity badges
+      break;
+    case 'analysis_stream_error':
+      an.fail(m.job_id, m.error);
+      break;
     case 'execution_started':
       ide.markRunning(m.job_id);
       break;
@@ -47,7 +68,10 @@ export function startConnection(): () => void {
   connection = new Connection(websocketURL(), onMessage, (s) => {
     useIDE.getState().setConnection(s);
     if (s === 'live') authenticate();
-    else recoverLostRun();
+    else {
+      connectionId = null;
+      recoverLostRun();
+    }
   });
   connection.start();
   // Signing in authenticates the open socket; signing out opens a new one.
@@ -155,3 +179,36 @@ export function sendEOF(): void {
   connection?.send({ action: 'stdin', job_id: run.jobId, eof: true });
   useIDE.getState().setWaitingInput(run.jobId, false);
 }
+
+// analyzeCode explains the editor's program: streamed over the WebSocket when
+// it is open, over HTTP otherwise. A loaded snippet gets its complexities.
+export async function analyzeCode(): Promise<void> {
+  const code = useIDE.getState().code;
+  if (!code.trim()) return;
+  const an = useAnalysis.getState();
+  const snippetId = useSession.getState().session ? useLibrary.getState().loaded?.id : undefined;
+  if (connectionId && connection?.state === 'live') {
+    an.begin(null);
+    try {
+      const res = await api<{ job_id: string }>('POST', '/analyze/async', { code, snippet_id: snippetId, connection_id: connectionId });
+      useAnalysis.getState().adopt(res.job_id);
+      return;
+    } catch {
+      // fall through to HTTP
+    }
+  }
+  const jobId = crypto.randomUUID();
+  an.begin(jobId);
+  try {
+    const result = await analyzeOverHTTP(code, snippetId);
+    useAnalysis.getState().complete(jobId, result);
+    if (snippetId) void refreshSnippets();
+  } catch (e) {
+    useAnalysis.getState().fail(jobId, e instanceof Error ? e.message : 'Analysis failed');
+  }
+}
+
+// Auto-analyze: after each finished run, if the option is on.
+useIDE.subscribe((state, prev) => {
+  if (state.run.status === 'done' && prev.run.status !== 'done' && useAnalysis.getState().auto) void analyzeCode();
+});

@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react';
 import { refreshSnippets, useLibrary } from '../library';
 import { load, save } from '../lib/persist';
 import type { SnippetSummary } from '../lib/snippets';
-import { deleteSnippet, displayTitle, getSnippet, listSnippets, updateSnippet } from '../lib/snippets';
+import { deleteSnippet, displayTitle, getSnippet, listSnippets, searchByComplexity, searchSnippets, updateSnippet } from '../lib/snippets';
+import { ComplexityBadges, ResultList, SimilarSnippets } from './SearchResults';
+import type { Finding } from './SearchResults';
 import { relativeTime } from '../lib/time';
 import { useSession } from '../session';
 import { STARTER, useIDE } from '../store';
@@ -25,12 +27,46 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+// openSnippet loads a snippet into the editor, asking first if that would
+// lose unsaved work.
+async function openSnippet(id: string): Promise<void> {
+  if (hasUnsavedWork() && !window.confirm('Replace the code in the editor? Your unsaved changes will be lost.')) return;
+  useLibrary.getState().open(await getSnippet(id));
+}
+
+// FindingView runs a search or a complexity filter and shows its results.
+function FindingView({ finding, onClose, onComplexity }: { finding: Finding; onClose(): void; onComplexity(v: string, t: 'time' | 'space'): void }) {
+  const q = useQuery({
+    queryKey: ['find', finding],
+    queryFn: async () =>
+      finding.kind === 'search'
+        ? searchSnippets(finding.q)
+        : { ...(await searchByComplexity(finding.value, finding.type)), method: 'complexity' },
+  });
+  const title = finding.kind === 'search' ? `Results for “${finding.q}”` : `${finding.type} ${finding.value}`;
+  const note = q.data && 'method' in q.data && finding.kind === 'search' ? `method: ${q.data.method}` : undefined;
+  return (
+    <ResultList
+      title={title}
+      note={note}
+      results={q.data?.results}
+      error={q.isError ? (q.error as Error).message : null}
+      onClose={onClose}
+      onOpen={(id) => void openSnippet(id)}
+      onComplexity={onComplexity}
+    />
+  );
+}
+
 // SnippetsSidebar is the user's snippet library.
 export function SnippetsSidebar() {
   const session = useSession((s) => s.session);
   const openAuth = useSession((s) => s.openAuth);
   const [collapsed, setCollapsed] = useState(() => load('coderemote.sidebar.collapsed', false));
   const [filter, setFilter] = useState('');
+  const [question, setQuestion] = useState('');
+  const [finding, setFinding] = useState<Finding | null>(null);
+  const byComplexity = (value: string, type: 'time' | 'space') => setFinding({ kind: 'complexity', value, type });
   const q = useDebounced(filter, 250);
   const list = useInfiniteQuery({
     queryKey: ['snippets', session?.user.id, q],
@@ -72,6 +108,17 @@ export function SnippetsSidebar() {
         <>
           <input
             className="filter"
+            placeholder="Search by meaning, then Enter"
+            value={question}
+            onChange={(e) => setQuestion(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && question.trim().length >= 3) setFinding({ kind: 'search', q: question.trim() });
+            }}
+            aria-label="Search snippets by meaning"
+          />
+          {finding && <FindingView finding={finding} onClose={() => setFinding(null)} onComplexity={byComplexity} />}
+          <input
+            className="filter"
             placeholder="Filter by title or description"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
@@ -79,7 +126,9 @@ export function SnippetsSidebar() {
           />
           {list.isError && <p className="form-error">{(list.error as Error).message}</p>}
           <ul className="snippet-list">
-            {list.data?.pages.flatMap((p) => p.items).map((s) => <SnippetItem key={s.id} snippet={s} />)}
+            {list.data?.pages.flatMap((p) => p.items).map((s) => (
+              <SnippetItem key={s.id} snippet={s} onComplexity={byComplexity} />
+            ))}
           </ul>
           {list.isSuccess && total === 0 && <p className="muted pad">{q ? 'No snippet matches.' : 'No snippets yet: press Save.'}</p>}
           {list.hasNextPage && (
@@ -87,13 +136,14 @@ export function SnippetsSidebar() {
               {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
             </button>
           )}
+          <SimilarSnippets onOpen={(id) => void openSnippet(id)} />
         </>
       )}
     </aside>
   );
 }
 
-function SnippetItem({ snippet }: { snippet: SnippetSummary }) {
+function SnippetItem({ snippet, onComplexity }: { snippet: SnippetSummary; onComplexity(v: string, t: 'time' | 'space'): void }) {
   const [expanded, setExpanded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const loadedId = useLibrary((s) => s.loaded?.id);
@@ -106,11 +156,7 @@ function SnippetItem({ snippet }: { snippet: SnippetSummary }) {
       setError(e instanceof Error ? e.message : 'Failed');
     }
   };
-  const open = () =>
-    act(async () => {
-      if (hasUnsavedWork() && !window.confirm('Replace the code in the editor? Your unsaved changes will be lost.')) return;
-      useLibrary.getState().open(full.data ?? (await getSnippet(snippet.id)));
-    });
+  const open = () => act(() => openSnippet(snippet.id));
   const remove = () =>
     act(async () => {
       if (!window.confirm(`Delete “${displayTitle(snippet)}”? This cannot be undone.`)) return;
@@ -137,12 +183,7 @@ function SnippetItem({ snippet }: { snippet: SnippetSummary }) {
         </span>
       </div>
       {snippet.description && <p className="muted desc">{snippet.description}</p>}
-      {(snippet.time_complexity || snippet.space_complexity) && (
-        <div className="badges">
-          {snippet.time_complexity && <span className="badge-o" title="Time complexity">time {snippet.time_complexity}</span>}
-          {snippet.space_complexity && <span className="badge-o" title="Space complexity">space {snippet.space_complexity}</span>}
-        </div>
-      )}
+      <ComplexityBadges time={snippet.time_complexity} space={snippet.space_complexity} onSelect={onComplexity} />
       {expanded && (
         <div className="preview">
           <pre>{full.data ? full.data.code.split('\n').slice(0, 12).join('\n') : 'Loading…'}</pre>

@@ -47,3 +47,25 @@ export const deleteSnippet = (id: string) => api<{ deleted: boolean; id: string 
 export function displayTitle(s: { title: string | null }): string {
   return s.title?.trim() || 'Untitled';
 }
+
+export interface SearchResult {
+  snippet_id: string;
+  title: string;
+  language: string;
+  description: string;
+  time_complexity: string | null;
+  space_complexity: string | null;
+  score: number;
+}
+
+export const searchSnippets = (q: string) =>
+  api<{ query: string; results: SearchResult[]; method: string; total: number }>('GET', `/search?q=${encodeURIComponent(q)}&limit=20`);
+
+export const searchByComplexity = (complexity: string, type: 'time' | 'space') =>
+  api<{ results: SearchResult[]; total: number }>(
+    'GET',
+    `/search/complexity?complexity=${encodeURIComponent(complexity)}&type=${type}&limit=50`,
+  );
+
+export const similarSnippets = (id: string) =>
+  api<{ similar: SearchResult[]; total: number }>('GET', `/search/similar/${id}?limit=5`);

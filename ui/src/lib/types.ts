@@ -34,4 +34,8 @@ export type ServerMessage =
   | { type: 'execution_waiting_input'; job_id: string }
   | ({ type: 'execution_result' } & ExecutionResult)
   | { type: 'error'; job_id?: string; detail: string; code: string }
-  | { type: 'auth_ok'; user: { id: string; email: string; username: string } };
+  | { type: 'auth_ok'; user: { id: string; email: string; username: string } }
+  | { type: 'analysis_stream_start'; job_id: string }
+  | { type: 'analysis_stream_chunk'; job_id: string; chunk: string }
+  | { type: 'analysis_stream_complete'; job_id: string; result: unknown }
+  | { type: 'analysis_stream_error'; job_id: string; error: string };
