@@ -118,13 +118,14 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	idx, err := graph.NewEmbedded(context.Background(), db)
+	deps, err := aiDeps(cfg, log, db)
 	if err != nil {
 		return err
 	}
+	deps.Runner, deps.Store = pool, db
 	cfg.server.Version = version
 	cfg.server.UI = ui.FS()
-	srv := server.New(cfg.server, log, server.Deps{Runner: pool, Store: db, Analyzer: llm.Local{}, Index: idx, Embedder: llm.Local{}})
+	srv := server.New(cfg.server, log, deps)
 	indexCtx, stopIndexer := context.WithCancel(context.Background())
 	defer stopIndexer()
 	go srv.RunIndexer(indexCtx)
@@ -229,4 +230,35 @@ func reportFailure(w io.Writer, file string, res sandbox.Result) {
 		msg = *res.Error
 	}
 	fmt.Fprintf(w, "%s: %s\n", *res.ErrorType, msg)
+}
+
+// aiDeps chooses analysis and search: Gemini with GEMINI_API_KEY, the local
+// analyzer and embeddings otherwise; the embedded index either way. When the
+// embeddings change kind, every snippet is queued to be embedded again.
+func aiDeps(cfg config, log *slog.Logger, db *store.DB) (server.Deps, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	idx, err := graph.NewEmbedded(ctx, db)
+	if err != nil {
+		return server.Deps{}, err
+	}
+	deps := server.Deps{Index: idx, Analyzer: llm.Local{}, Embedder: llm.Local{}}
+	space := "local-hash-v1"
+	if cfg.gemini.APIKey != "" {
+		g, err := llm.NewGemini(ctx, cfg.gemini, nil)
+		if err != nil {
+			return server.Deps{}, err
+		}
+		deps.Analyzer, deps.Embedder = g, g
+		space = "gemini:" + cfg.gemini.EmbeddingModel
+	}
+	queued, err := db.UseEmbeddingSpace(ctx, space)
+	if err != nil {
+		return server.Deps{}, err
+	}
+	if queued > 0 {
+		log.Info("embeddings changed: re-indexing snippets", "space", space, "snippets", queued)
+	}
+	log.Info("analysis and search", "analyzer", deps.Analyzer.Name(), "embeddings", space, "index", idx.Backend())
+	return deps, nil
 }

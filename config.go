@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/server"
 )
@@ -33,6 +34,10 @@ var settings = []setting{
 	{"oidc-issuer", "CR_OIDC_ISSUER", "", "also accept tokens of this OIDC issuer (e.g. https://cognito-idp.REGION.amazonaws.com/POOL_ID)", "serve"},
 	{"oidc-audience", "CR_OIDC_AUDIENCE", "", "the OIDC app client id that tokens must be issued to (aud or client_id)", "serve"},
 	{"oidc-jwks-url", "CR_OIDC_JWKS_URL", "", "where the issuer's signing keys are (default: from its discovery document)", "serve"},
+	{"gemini-api-key", "GEMINI_API_KEY", "", "use Gemini for analysis and search embeddings (default: the local analyzer and embeddings)", "serve"},
+	{"gemini-base-url", "CR_GEMINI_BASE_URL", "", "the Gemini API's address (default: Google's)", "serve"},
+	{"gemini-model", "CR_GEMINI_MODEL", "gemini-2.5-flash", "the Gemini model that analyzes code", "serve"},
+	{"gemini-embedding-model", "CR_GEMINI_EMBEDDING_MODEL", "gemini-embedding-001", "the Gemini embedding model (768 dimensions)", "serve"},
 	{"cache-dir", "CR_CACHE_DIR", "", "compiled-module cache (default: DATA_DIR/cache; for run, the user cache directory)", "serve run"},
 	{"workers", "CR_WORKERS", strconv.Itoa(max(2, runtime.NumCPU())), "programs that run at once (one worker process each)", "serve"},
 	{"queue-size", "CR_QUEUE_SIZE", strconv.Itoa(sandbox.DefaultQueueSize), "runs that may wait for a worker before requests get 503", "serve"},
@@ -63,6 +68,7 @@ type config struct {
 	dataDir         string
 	databaseURL     string
 	jwtSecret       string
+	gemini          llm.GeminiConfig
 	shutdownTimeout time.Duration
 	logFormat       string
 	logLevel        slog.Level
@@ -133,6 +139,8 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 			p.fail("default-timeout", "CR_DEFAULT_TIMEOUT", "must not exceed --max-timeout")
 		}
 		c.server.Auth = p.auth()
+		c.gemini = llm.GeminiConfig{APIKey: p.str("gemini-api-key"), BaseURL: p.str("gemini-base-url"),
+			Model: p.str("gemini-model"), EmbeddingModel: p.str("gemini-embedding-model")}
 	case "run":
 		c.runTimeout = p.duration("timeout")
 		if len(positional) != 1 {

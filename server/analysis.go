@@ -71,16 +71,62 @@ func (s *Server) analyze(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// StreamAnalyzer is an Analyzer that can pass the narrative on as it is
+// written (Gemini).
+type StreamAnalyzer interface {
+	AnalyzeStream(ctx context.Context, code string, onChunk func(string)) (llm.Analysis, error)
+}
+
 // runAnalysis analyzes, and stores the complexities on the caller's snippet.
 func (s *Server) runAnalysis(ctx context.Context, c caller, req analyzeRequest) analysisResult {
-	a, err := s.analyzer.Analyze(ctx, *req.Code)
-	source := s.analyzer.Name()
-	if err != nil && source != "local" {
-		s.log.Warn("analysis: falling back to the local analyzer", "err", err)
-		a, source = llm.AnalyzeLocal(*req.Code), "local"
-		a.Narrative = "*The model was not available; this is a local estimate.*\n\n" + a.Narrative
+	return s.finishAnalysis(ctx, c, req, s.analyzeWith(ctx, *req.Code, nil))
+}
+
+type sourcedAnalysis struct {
+	llm.Analysis
+	source, model string
+}
+
+// analyzeWith runs the configured analyzer (streaming the narrative to
+// onChunk when it can) and falls back to the local analyzer if it fails.
+func (s *Server) analyzeWith(ctx context.Context, code string, onChunk func(string)) sourcedAnalysis {
+	var a llm.Analysis
+	var err error
+	streamed := false
+	if sa, ok := s.analyzer.(StreamAnalyzer); ok && onChunk != nil {
+		a, err = sa.AnalyzeStream(ctx, code, func(c string) { streamed = true; onChunk(c) })
+	} else {
+		a, err = s.analyzer.Analyze(ctx, code)
 	}
-	res := analysisResult{Success: true, Narrative: a.Narrative, Available: true, Source: source, Model: modelName(source), Families: a.Families}
+	source, model := s.analyzer.Name(), s.analyzer.Name()
+	if m, ok := s.analyzer.(interface{ Model() string }); ok {
+		model = m.Model()
+	}
+	if err == nil {
+		if onChunk != nil && !streamed {
+			for _, c := range splitChunks(a.Narrative, 160) {
+				onChunk(c)
+			}
+		}
+		return sourcedAnalysis{a, source, modelName(source, model)}
+	}
+	s.log.Warn("analysis: falling back to the local analyzer", "err", err)
+	a = llm.AnalyzeLocal(code)
+	a.Narrative = "*The model was not available; this is a local estimate.*\n\n" + a.Narrative
+	if onChunk != nil {
+		if streamed {
+			onChunk("\n\n---\n\n")
+		}
+		for _, c := range splitChunks(a.Narrative, 160) {
+			onChunk(c)
+		}
+	}
+	return sourcedAnalysis{a, "local", modelName("local", "")}
+}
+
+func (s *Server) finishAnalysis(ctx context.Context, c caller, req analyzeRequest, sa sourcedAnalysis) analysisResult {
+	a := sa.Analysis
+	res := analysisResult{Success: true, Narrative: a.Narrative, Available: true, Source: sa.source, Model: sa.model, Families: a.Families}
 	t, sp := llm.NormalizeBigO(a.Time), llm.NormalizeBigO(a.Space)
 	res.TimeComplexity, res.SpaceComplexity = &t, &sp
 	if res.Families == nil {
@@ -100,11 +146,11 @@ func (s *Server) runAnalysis(ctx context.Context, c caller, req analyzeRequest) 
 	return res
 }
 
-func modelName(source string) string {
+func modelName(source, model string) string {
 	if source == "local" {
 		return "local-structural"
 	}
-	return source
+	return model
 }
 
 func (s *Server) analyzeStatus(w http.ResponseWriter, r *http.Request) error {
@@ -135,13 +181,13 @@ func (s *Server) analyzeAsync(w http.ResponseWriter, r *http.Request) error {
 // then analysis_stream_complete with the whole result.
 func (c *wsConn) streamAnalysis(who caller, id string, req analyzeRequest) {
 	c.sendJSON(map[string]string{"type": "analysis_stream_start", "job_id": id})
-	res := c.s.runAnalysis(c.ctx, who, req)
+	sa := c.s.analyzeWith(c.ctx, *req.Code, func(chunk string) {
+		c.sendJSON(map[string]string{"type": "analysis_stream_chunk", "job_id": id, "chunk": chunk})
+	})
+	res := c.s.finishAnalysis(c.ctx, who, req, sa)
 	if !res.Success {
 		c.sendJSON(map[string]any{"type": "analysis_stream_error", "job_id": id, "error": deref(res.Error)})
 		return
-	}
-	for _, chunk := range splitChunks(res.Narrative, 160) {
-		c.sendJSON(map[string]string{"type": "analysis_stream_chunk", "job_id": id, "chunk": chunk})
 	}
 	c.sendJSON(map[string]any{"type": "analysis_stream_complete", "job_id": id, "result": res})
 }

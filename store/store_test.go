@@ -291,3 +291,24 @@ func TestOutboxRetriesAndIndexNodes(t *testing.T) {
 		}
 	})
 }
+
+func TestEmbeddingSpaceChangeQueuesReindex(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "a@example.com")
+		if n, err := db.UseEmbeddingSpace(ctx, "local"); err != nil || n != 0 {
+			t.Fatalf("first: %d %v", n, err)
+		}
+		db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: u.ID, Code: "a"})
+		db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: u.ID, Code: "b"})
+		if n, _ := db.UseEmbeddingSpace(ctx, "local"); n != 0 {
+			t.Fatalf("same space queued %d", n)
+		}
+		if n, err := db.UseEmbeddingSpace(ctx, "gemini"); err != nil || n != 2 {
+			t.Fatalf("new space: %d %v", n, err)
+		}
+		if events, _ := db.PendingOutbox(ctx, 10); len(events) != 4 {
+			t.Fatalf("outbox: %d events", len(events))
+		}
+	})
+}
