@@ -183,10 +183,10 @@ func (g *Gemini) embed(ctx context.Context, text, task string) ([]float32, error
 // narrativeScanner pulls the "narrative" string out of a JSON object that
 // arrives in pieces, decoding it as it comes.
 type narrativeScanner struct {
-	buf    strings.Builder
-	start  int // where the narrative's characters begin in buf; 0 = not found yet
-	pos    int // how far the narrative has been decoded
-	done   bool
+	buf   strings.Builder
+	start int // where the narrative's characters begin in buf; 0 = not found yet
+	pos   int // how far the narrative has been decoded
+	done  bool
 }
 
 func (n *narrativeScanner) feed(chunk string) string {
