@@ -238,19 +238,29 @@ func reportFailure(w io.Writer, file string, res sandbox.Result) {
 func aiDeps(cfg config, log *slog.Logger, db *store.DB) (server.Deps, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	idx, err := graph.NewEmbedded(ctx, db)
-	if err != nil {
-		return server.Deps{}, err
+	var idx server.Index
+	if cfg.neo4j.URI != "" {
+		n, err := graph.NewNeo4j(ctx, cfg.neo4j)
+		if err != nil {
+			return server.Deps{}, err
+		}
+		idx = n
+	} else {
+		e, err := graph.NewEmbedded(ctx, db)
+		if err != nil {
+			return server.Deps{}, err
+		}
+		idx = e
 	}
 	deps := server.Deps{Index: idx, Analyzer: llm.Local{}, Embedder: llm.Local{}}
-	space := "local-hash-v1"
+	space := "local-hash-v1@" + idx.Backend()
 	if cfg.gemini.APIKey != "" {
 		g, err := llm.NewGemini(ctx, cfg.gemini, nil)
 		if err != nil {
 			return server.Deps{}, err
 		}
 		deps.Analyzer, deps.Embedder = g, g
-		space = "gemini:" + cfg.gemini.EmbeddingModel
+		space = "gemini:" + cfg.gemini.EmbeddingModel + "@" + idx.Backend()
 	}
 	queued, err := db.UseEmbeddingSpace(ctx, space)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coderemote/coderemote/graph"
 	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/server"
@@ -34,6 +35,10 @@ var settings = []setting{
 	{"oidc-issuer", "CR_OIDC_ISSUER", "", "also accept tokens of this OIDC issuer (e.g. https://cognito-idp.REGION.amazonaws.com/POOL_ID)", "serve"},
 	{"oidc-audience", "CR_OIDC_AUDIENCE", "", "the OIDC app client id that tokens must be issued to (aud or client_id)", "serve"},
 	{"oidc-jwks-url", "CR_OIDC_JWKS_URL", "", "where the issuer's signing keys are (default: from its discovery document)", "serve"},
+	{"neo4j-uri", "NEO4J_URI", "", "keep the search index in Neo4j (neo4j://host:7687) instead of the database", "serve"},
+	{"neo4j-username", "NEO4J_USERNAME", "neo4j", "Neo4j user", "serve"},
+	{"neo4j-password", "NEO4J_PASSWORD", "", "Neo4j password", "serve"},
+	{"neo4j-database", "NEO4J_DATABASE", "", "Neo4j database (default: the server's default)", "serve"},
 	{"gemini-api-key", "GEMINI_API_KEY", "", "use Gemini for analysis and search embeddings (default: the local analyzer and embeddings)", "serve"},
 	{"gemini-base-url", "CR_GEMINI_BASE_URL", "", "the Gemini API's address (default: Google's)", "serve"},
 	{"gemini-model", "CR_GEMINI_MODEL", "gemini-2.5-flash", "the Gemini model that analyzes code", "serve"},
@@ -69,6 +74,7 @@ type config struct {
 	databaseURL     string
 	jwtSecret       string
 	gemini          llm.GeminiConfig
+	neo4j           graph.Neo4jConfig
 	shutdownTimeout time.Duration
 	logFormat       string
 	logLevel        slog.Level
@@ -139,6 +145,7 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 			p.fail("default-timeout", "CR_DEFAULT_TIMEOUT", "must not exceed --max-timeout")
 		}
 		c.server.Auth = p.auth()
+		c.neo4j = graph.Neo4jConfig{URI: p.str("neo4j-uri"), Username: p.str("neo4j-username"), Password: p.str("neo4j-password"), Database: p.str("neo4j-database")}
 		c.gemini = llm.GeminiConfig{APIKey: p.str("gemini-api-key"), BaseURL: p.str("gemini-base-url"),
 			Model: p.str("gemini-model"), EmbeddingModel: p.str("gemini-embedding-model")}
 	case "run":

@@ -237,3 +237,27 @@ func (n *narrativeScanner) feed(chunk string) string {
 	}
 	return out.String()
 }
+
+const cypherPrompt = `Write one read-only Cypher query for Neo4j that answers the question below about the asking user's
+own code snippets. The graph:
+%s
+Rules: match the user's snippets with (s:Snippet)-[:OWNED_BY]->(:User {id: $user_id}); use no other
+parameter; do not write, call procedures or use comments; return the snippet ids as "id"
+(RETURN DISTINCT s.id AS id) and at most 20 rows. Complexity values are canonical, like "O(n^2)",
+"O(n log n)", "O(log n)". Answer with the query only.
+
+Question: %s`
+
+// Cypher asks Gemini to turn a question into a Cypher query over schema.
+// The caller must validate the query before running it.
+func (g *Gemini) Cypher(ctx context.Context, question, schema string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
+	defer cancel()
+	resp, err := g.client.Models.GenerateContent(ctx, g.cfg.Model, genai.Text(fmt.Sprintf(cypherPrompt, schema, question)), nil)
+	if err != nil {
+		return "", fmt.Errorf("llm: gemini cypher: %w", err)
+	}
+	q := strings.TrimSpace(resp.Text())
+	q = strings.TrimPrefix(strings.TrimPrefix(q, "```cypher"), "```")
+	return strings.TrimSpace(strings.TrimSuffix(q, "```")), nil
+}

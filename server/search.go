@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -75,6 +77,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	limit, herr := intParam(r.URL.Query().Get("limit"), "limit", 10, 1, 50)
 	if herr != nil {
 		return herr
+	}
+	if out, ok := s.searchByCypher(r.Context(), userID, q, limit); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"query": q, "results": out, "method": "cypher", "total": len(out)})
+		return nil
 	}
 	vec, err := s.embedder.EmbedQuery(r.Context(), q)
 	if err != nil {
@@ -173,4 +179,44 @@ func (s *Server) searchSimilar(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"source_snippet_id": id, "similar": out, "total": len(out)})
 	return nil
+}
+
+// CypherWriter turns a question into a graph query (Gemini).
+type CypherWriter interface {
+	Cypher(ctx context.Context, question, schema string) (string, error)
+}
+
+// GeneratedQuerier runs a generated query safely (graph.Neo4j): validated,
+// read-only, with a timeout, and only the caller's snippets kept.
+type GeneratedQuerier interface {
+	QueryGenerated(ctx context.Context, userID, query string, k int) ([]graph.Result, error)
+}
+
+// reGraphQuestion spots questions about structure that a graph query answers
+// better than similarity: complexities, languages, counts.
+var reGraphQuestion = regexp.MustCompile(`(?i)\b(complexity|quadratic|linear|logarithmic|exponential|cubic|constant|O\(|written in|language|how many|which of my)\b`)
+
+// searchByCypher answers with a generated Cypher query when Gemini and
+// Neo4j are both configured and the question is about structure. Any
+// failure (a refused or failing query) falls back to vector search.
+func (s *Server) searchByCypher(ctx context.Context, userID, q string, limit int) ([]searchResult, bool) {
+	cw, ok1 := s.analyzer.(CypherWriter)
+	gq, ok2 := s.index.(GeneratedQuerier)
+	if !ok1 || !ok2 || !reGraphQuestion.MatchString(q) {
+		return nil, false
+	}
+	query, err := cw.Cypher(ctx, q, graph.Schema)
+	if err != nil {
+		s.log.Warn("search: text-to-Cypher failed", "err", err)
+		return nil, false
+	}
+	rs, err := gq.QueryGenerated(ctx, userID, query, limit)
+	if err != nil {
+		s.log.Warn("search: generated query refused or failed", "err", err)
+		return nil, false
+	}
+	for i := range rs {
+		rs[i].Score = 1
+	}
+	return ownResults(userID, rs, ""), true
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/coderemote/coderemote/graph"
+	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/store/storetest"
 )
 
@@ -183,5 +184,61 @@ func TestAnalyzeEndpoints(t *testing.T) {
 	}
 	if code, m, _ = call(t, s, "GET", "/analyze/status", "", ""); code != 200 || m["provider"] != "local" || m["available"] != true {
 		t.Fatalf("status: %d %v", code, m)
+	}
+}
+
+// cypherAnalyzer writes a fixed query; cypherIndex answers generated
+// queries with rows that include another user's snippet.
+type cypherAnalyzer struct {
+	llm.Local
+	query string
+}
+
+func (c cypherAnalyzer) Cypher(context.Context, string, string) (string, error) { return c.query, nil }
+
+type cypherIndex struct {
+	*graph.Embedded
+	rows []graph.Result
+}
+
+func (c cypherIndex) QueryGenerated(_ context.Context, _ string, q string, _ int) ([]graph.Result, error) {
+	if err := graph.ValidateGeneratedCypher(q); err != nil {
+		return nil, err
+	}
+	return c.rows, nil
+}
+
+func TestSearchByGeneratedCypher(t *testing.T) {
+	db := storetest.SQLite(t, t.TempDir())
+	emb, _ := graph.NewEmbedded(t.Context(), db)
+	good := "MATCH (s:Snippet)-[:OWNED_BY]->(:User {id: $user_id}) RETURN DISTINCT s.id AS id"
+	for _, tc := range []struct {
+		name, query, wantMethod string
+	}{
+		{"a valid query", good, "cypher"},
+		{"a refused query falls back", "MATCH (n) DETACH DELETE n RETURN n.id AS id // $user_id", "hybrid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := New(Config{Auth: AuthConfig{Secret: testSecret}}, discardLog(), Deps{Runner: sharedPool(t), Store: db, Embedder: llm.Local{},
+				Analyzer: cypherAnalyzer{query: tc.query}})
+			tok := registerUser(t, s, newUUID()[:8]+"@example.com")
+			_, me, _ := call(t, s, "GET", "/auth/me", tok, "")
+			s.index = cypherIndex{Embedded: emb, rows: []graph.Result{
+				{Node: graph.Node{SnippetID: "mine", UserID: me["id"].(string), Title: "mine"}, Score: 1},
+				{Node: graph.Node{SnippetID: "theirs", UserID: "someone-else", Title: "theirs"}, Score: 1},
+			}}
+			code, m, _ := call(t, s, "GET", "/search?q="+url.QueryEscape("my quadratic snippets"), tok, "")
+			if code != 200 || m["method"] != tc.wantMethod {
+				t.Fatalf("got %d %v", code, m)
+			}
+			for _, r := range m["results"].([]any) {
+				if r.(map[string]any)["snippet_id"] == "theirs" {
+					t.Fatalf("another user's row was returned: %v", m)
+				}
+			}
+			if tc.wantMethod == "cypher" && m["total"] != 1.0 {
+				t.Fatalf("got %v", m)
+			}
+		})
 	}
 }
