@@ -134,7 +134,7 @@ func TestValidateGeneratedCypher(t *testing.T) {
 
 func TestQueryGeneratedKeepsOnlyTheCallersSnippets(t *testing.T) {
 	rec := &recorder{rows: [][]map[string]any{
-		{{"id": "s1"}, {"id": "theirs"}},         // the generated query (maybe wrong)
+		{{"id": "s1"}, {"id": "theirs"}},            // the generated query (maybe wrong)
 		{{"id": "s1", "owner": "u1", "score": 1.0}}, // owner-first re-read
 	}}
 	g := &Neo4j{run: rec}
