@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -124,9 +126,7 @@ func postExecute(url, code string, timeout float64) (map[string]any, error) {
 
 func TestSIGTERMFinishesOrCancelsRunningPrograms(t *testing.T) {
 	cmd, url := startServe(t, "CR_SHUTDOWN_TIMEOUT=1500ms", "CR_WORKERS=2")
-	if _, err := postExecute(url, "print(1)", 20); err != nil { // wait for a warm worker
-		t.Fatal(err)
-	}
+	waitWorkersReady(t, url, 2) // both runs must start before the signal
 	type outcome struct {
 		res map[string]any
 		err error
@@ -152,4 +152,22 @@ func TestSIGTERMFinishesOrCancelsRunningPrograms(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("server exited with %v", err)
 	}
+}
+
+// waitWorkersReady polls /metrics until n sandbox workers are warm.
+func waitWorkersReady(t *testing.T, url string, n int) {
+	t.Helper()
+	want := fmt.Sprintf("coderemote_sandbox_workers_ready %d", n)
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		res, err := http.Get(url + "/metrics")
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(b), want) {
+			return
+		}
+	}
+	t.Fatalf("%d workers never became ready", n)
 }
