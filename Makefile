@@ -20,7 +20,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './u
 # Tests share one wazero compilation cache so the module compiles once.
 export CODEREMOTE_TEST_CACHE ?= $(CURDIR)/build/test-cache
 
-.PHONY: all build run runtime ui test test-go test-ui test-e2e test-deps vet bench clean
+.PHONY: all build run runtime ui test test-go test-ui test-e2e test-infra test-deps vet bench lambda clean
 
 all: build
 
@@ -60,7 +60,7 @@ vet: $(RUNTIME) ui/dist/index.html
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 
-test: vet test-go test-ui test-e2e
+test: vet test-go test-ui test-e2e test-infra
 
 # The store's tests run on SQLite and on a real PostgreSQL (see
 # scripts/ensure-test-deps.sh); here a missing PostgreSQL is a failure.
@@ -75,6 +75,18 @@ test-deps:
 
 test-e2e: build ui/node_modules/.package-lock.json test-deps
 	cd ui && CODEREMOTE_BIN=$(CURDIR)/coderemote npm run e2e
+
+# The Pulumi program has its own module, so Pulumi never enters the binary.
+test-infra:
+	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+# AWS Lambda packages (provided.al2023, arm64 and x86_64): build/lambda-*.zip
+lambda: build/lambda-arm64.zip build/lambda-amd64.zip
+
+build/lambda-%.zip: $(RUNTIME) ui/dist/index.html $(GO_SOURCES) go.mod go.sum
+	mkdir -p build/lambda-$*
+	GOOS=linux GOARCH=$* $(GO) build -trimpath -tags lambda.norpc -ldflags '$(LDFLAGS)' -o build/lambda-$*/bootstrap .
+	$(GO) run ./tools/lambdazip -in build/lambda-$*/bootstrap -out $@
 
 bench: $(RUNTIME) ui/dist/index.html
 	$(GO) run ./tools/benchtable $(BENCHTIME)

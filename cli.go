@@ -35,7 +35,11 @@ func cli(args []string) int {
 			return 0
 		}
 	}
-	cfg, err := parse(command, args, getenv, os.Stderr)
+	env := getenv
+	if onLambda() {
+		env = lambdaDefaults(getenv)
+	}
+	cfg, err := parse(command, args, env, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -129,6 +133,10 @@ func serve(cfg config, log *slog.Logger) error {
 	indexCtx, stopIndexer := context.WithCancel(context.Background())
 	defer stopIndexer()
 	go srv.RunIndexer(indexCtx)
+	if onLambda() {
+		serveLambda(srv, log) // does not return
+		return nil
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

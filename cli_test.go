@@ -45,7 +45,7 @@ func coderemote(t *testing.T, args ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = []string{"CR_TEST_MAIN=1", "CR_CACHE_DIR=" + testCache(), "CR_DATA_DIR=" + t.TempDir(), "HOME=" + t.TempDir(),
+	cmd.Env = []string{"CR_TEST_MAIN=1", "CR_CACHE_DIR=" + testCache(), "CR_DATA_DIR=" + t.TempDir(), "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"),
 		"CR_JWT_SECRET=test-secret-test-secret-test-secret"}
 	return cmd
 }
