@@ -179,7 +179,9 @@ func TestFunctionAndAPI(t *testing.T) {
 
 func TestRoleIsLeastPrivilege(t *testing.T) {
 	m, _ := run(t, base())
-	var assume struct{ Statement []struct{ Principal map[string]string } }
+	var assume struct {
+		Statement []struct{ Principal map[string]string }
+	}
 	json.Unmarshal([]byte(str(m.resources["aws:iam/role:Role"], "assumeRolePolicy")), &assume)
 	if assume.Statement[0].Principal["Service"] != "lambda.amazonaws.com" {
 		t.Fatalf("assume role: %+v", assume)
