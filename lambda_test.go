@@ -110,8 +110,8 @@ func TestLambdaMode(t *testing.T) {
 	defer srv.Close()
 	cmd := coderemote(t)
 	cmd.Env = append(cmd.Env, "AWS_LAMBDA_RUNTIME_API="+strings.TrimPrefix(srv.URL, "http://"), "CR_WORKERS=1", "CR_OUTPUT_LIMIT_KB=8192")
-	var logs strings.Builder
-	cmd.Stderr = &logs
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -151,4 +151,22 @@ func TestLambdaMode(t *testing.T) {
 	if res.StatusCode != 413 || !strings.Contains(res.Body, "larger than AWS Lambda can return") {
 		t.Fatalf("big: %d %.200s", res.StatusCode, res.Body)
 	}
+}
+
+// syncBuffer is a log sink the test may read while the process writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

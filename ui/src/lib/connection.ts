@@ -75,7 +75,7 @@ export class Connection {
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.open(), this.retry);
-    this.retry = Math.min(this.retry * 2, 15000);
+    this.retry = Math.min(this.retry * 2, 60000); // on Lambda there is no WebSocket at all
   }
 }
 
