@@ -124,19 +124,26 @@ func (s *Server) requestLimit() int {
 	return 6*(s.cfg.MaxCodeBytes+s.cfg.MaxStdinBytes) + 4096
 }
 
-func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
-	c, herr := s.callerOf(r)
-	if herr != nil {
-		return herr
-	}
-	if herr := s.admit(c); herr != nil {
-		return herr
-	}
+// runRequest authenticates, rate-limits, decodes and validates an
+// execute request (POST /execute and /execute/async).
+func (s *Server) runRequest(r *http.Request) (caller, executeRequest, runParams, *httpError) {
 	var req executeRequest
-	if err := decodeJSON(r.Body, s.requestLimit(), &req); err != nil {
-		return err
+	c, herr := s.callerOf(r)
+	if herr == nil {
+		herr = s.admit(c)
+	}
+	if herr == nil {
+		herr = decodeJSON(r.Body, s.requestLimit(), &req)
+	}
+	if herr != nil {
+		return c, req, runParams{}, herr
 	}
 	p, herr := s.validate(req)
+	return c, req, p, herr
+}
+
+func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
+	c, _, p, herr := s.runRequest(r)
 	if herr != nil {
 		return herr
 	}
@@ -300,18 +307,7 @@ type asyncAccepted struct {
 }
 
 func (s *Server) executeAsync(w http.ResponseWriter, r *http.Request) error {
-	c, herr := s.callerOf(r)
-	if herr != nil {
-		return herr
-	}
-	if herr := s.admit(c); herr != nil {
-		return herr
-	}
-	var req executeRequest
-	if err := decodeJSON(r.Body, s.requestLimit(), &req); err != nil {
-		return err
-	}
-	p, herr := s.validate(req)
+	c, req, p, herr := s.runRequest(r)
 	if herr != nil {
 		return herr
 	}

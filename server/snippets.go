@@ -178,8 +178,18 @@ func intParam(v, name string, def, lo, hi int) (int, *httpError) {
 	return n, nil
 }
 
-// snippetFor loads the caller's snippet named in the path; anyone else's
-// is a 404, indistinguishable from one that does not exist.
+// ownSnippet is the signed-in caller and the snippet id in the path.
+func (s *Server) ownSnippet(r *http.Request) (userID, id string, herr *httpError) {
+	u, herr := s.requireUser(r)
+	if herr != nil {
+		return "", "", herr
+	}
+	id, herr = s.snippetID(r)
+	return u.ID, id, herr
+}
+
+// snippetID is the snippet id in the path; one that is not a UUID is a 404
+// like any other snippet the caller does not have.
 func (s *Server) snippetID(r *http.Request) (string, *httpError) {
 	id := r.PathValue("id")
 	if !isUUID(id) {
@@ -196,15 +206,11 @@ func notFoundAs(err error, id string) error {
 }
 
 func (s *Server) getSnippet(w http.ResponseWriter, r *http.Request) error {
-	u, herr := s.requireUser(r)
+	userID, id, herr := s.ownSnippet(r)
 	if herr != nil {
 		return herr
 	}
-	id, herr := s.snippetID(r)
-	if herr != nil {
-		return herr
-	}
-	sn, err := s.snippets.GetSnippet(r.Context(), u.ID, id)
+	sn, err := s.snippets.GetSnippet(r.Context(), userID, id)
 	if err != nil {
 		return notFoundAs(err, id)
 	}
@@ -213,11 +219,7 @@ func (s *Server) getSnippet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) updateSnippet(w http.ResponseWriter, r *http.Request) error {
-	u, herr := s.requireUser(r)
-	if herr != nil {
-		return herr
-	}
-	id, herr := s.snippetID(r)
+	userID, id, herr := s.ownSnippet(r)
 	if herr != nil {
 		return herr
 	}
@@ -229,7 +231,7 @@ func (s *Server) updateSnippet(w http.ResponseWriter, r *http.Request) error {
 	if herr != nil {
 		return herr
 	}
-	sn, err := s.snippets.UpdateSnippet(r.Context(), u.ID, id, patch)
+	sn, err := s.snippets.UpdateSnippet(r.Context(), userID, id, patch)
 	if err != nil {
 		return notFoundAs(err, id)
 	}
@@ -287,15 +289,11 @@ func parsePatch(raw map[string]json.RawMessage) (store.SnippetPatch, *httpError)
 }
 
 func (s *Server) deleteSnippet(w http.ResponseWriter, r *http.Request) error {
-	u, herr := s.requireUser(r)
+	userID, id, herr := s.ownSnippet(r)
 	if herr != nil {
 		return herr
 	}
-	id, herr := s.snippetID(r)
-	if herr != nil {
-		return herr
-	}
-	if err := s.snippets.DeleteSnippet(r.Context(), u.ID, id); err != nil {
+	if err := s.snippets.DeleteSnippet(r.Context(), userID, id); err != nil {
 		return notFoundAs(err, id)
 	}
 	s.kickIndexer()

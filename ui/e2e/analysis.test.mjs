@@ -1,21 +1,10 @@
 // End-to-end: complexity analysis and search by meaning, offline (local
 // analyzer, local embeddings, embedded index), in a real browser.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer } from './harness.mjs';
+import { setup } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = setup();
 
 const BINARY_SEARCH = `def locate(xs, want):
     lo, hi = 0, len(xs) - 1
@@ -33,9 +22,9 @@ print(locate([1, 3, 5, 7], 5))
 `;
 
 test('analyze a snippet, then find it by meaning and by complexity', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const page = await (await env.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(20000);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('connection').getByText('Live').waitFor();
 
   // An account with a few snippets (made through the API, as the page).

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export async function startServer(extraEnv = {}) {
@@ -62,4 +63,28 @@ export function launchBrowser() {
       '--no-first-run',
     ],
   });
+}
+
+// setup starts the binary and the browser before a test file's tests and
+// stops them after; the returned object holds them once started.
+export function setup() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+// setCode replaces the editor's content as a paste would (typing character
+// by character would trigger auto-indent and bracket completion).
+export async function setCode(page, code) {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
 }

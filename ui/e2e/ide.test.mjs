@@ -1,39 +1,20 @@
 // End-to-end tests of the IDE in a real headless Chromium, against the real
 // binary (CODEREMOTE_BIN) with its real sandbox.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { setCode, setup } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = setup();
 
 async function openIDE(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('connection').getByText('Live').waitFor();
   return page;
 }
 
-// setCode replaces the editor's content as a paste would (typing character
-// by character would trigger auto-indent and bracket completion).
-async function setCode(page, code) {
-  await page.locator('.monaco-editor .view-lines').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
 
 async function output(page) {
   return page.getByTestId('output').innerText();

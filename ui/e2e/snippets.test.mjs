@@ -1,28 +1,11 @@
 // End-to-end: accounts and the snippet library, in a real browser against
 // the real binary (SQLite store in a temporary data directory).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer } from './harness.mjs';
+import { setCode, setup } from './harness.mjs';
 
-let server;
-let browser;
+const env = setup();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function setCode(page, code) {
-  await page.locator('.monaco-editor .view-lines').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
 
 const editorText = async (page) => (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
 
@@ -36,9 +19,9 @@ async function savedCode(page, id) {
 }
 
 test('register, save, reload, load, autosave, star and delete a snippet', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const page = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   page.setDefaultTimeout(20000);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('connection').getByText('Live').waitFor();
 
   // A visitor who presses Save is asked to sign in.
