@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/sandbox/sandboxtest"
 )
 
 // The test binary doubles as the coderemote binary: with CR_TEST_MAIN set
@@ -31,13 +32,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func testCache() string {
-	if d := os.Getenv("CODEREMOTE_TEST_CACHE"); d != "" {
-		return d
-	}
-	d, _ := os.UserCacheDir()
-	return filepath.Join(d, "coderemote-test")
-}
+func testCache() string { return sandboxtest.CacheDir() }
 
 func coderemote(t *testing.T, args ...string) *exec.Cmd {
 	exe, err := os.Executable()

@@ -4,8 +4,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/coderemote/coderemote/sandbox/sandboxtest"
 )
 
 func TestMain(m *testing.M) {
@@ -15,17 +16,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// testCacheDir is shared by all test runs so the module compiles once.
-func testCacheDir() string {
-	if d := os.Getenv("CODEREMOTE_TEST_CACHE"); d != "" {
-		return d
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		d = os.TempDir()
-	}
-	return filepath.Join(d, "coderemote-test")
-}
+func testCacheDir() string { return sandboxtest.CacheDir() }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 

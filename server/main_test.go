@@ -4,12 +4,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"testing/fstest"
 
 	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/sandbox/sandboxtest"
 )
 
 func TestMain(m *testing.M) {
@@ -19,16 +19,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func testCacheDir() string {
-	if d := os.Getenv("CODEREMOTE_TEST_CACHE"); d != "" {
-		return d
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		d = os.TempDir()
-	}
-	return filepath.Join(d, "coderemote-test")
-}
+func testCacheDir() string { return sandboxtest.CacheDir() }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
