@@ -80,6 +80,22 @@ describe('IDE', () => {
     await page.context().close();
   });
 
+  test('falls back to HTTP when there is no WebSocket (as on AWS Lambda)', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(20000);
+    await page.routeWebSocket(/\/ws$/, (ws) => ws.close()); // the socket never opens
+    await page.goto(env.server.url);
+    await page.getByTestId('connection').getByText('HTTP').waitFor();
+    await setCode(page, 'print(input().upper())\n');
+    await page.getByText('Standard input').click();
+    await page.getByLabel('Standard input').fill('over http');
+    await page.getByRole('button', { name: /Run/ }).click();
+    await page.getByTestId('run-status').getByText('Finished').waitFor();
+    assert.equal(await output(page), 'OVER HTTP\n');
+    await context.close();
+  });
+
   test('works at 768 px wide', async () => {
     const page = await openIDE({ width: 768, height: 1000 });
     await setCode(page, 'print(6 * 7)\n');
