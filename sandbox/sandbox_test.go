@@ -268,6 +268,8 @@ func TestRuntimeGuards(t *testing.T) {
 		{"getattr with a computed dunder", "getattr(1, '__cl' + 'ass__')", "AttributeError", "access to attribute '__class__' is not allowed"},
 		{"setattr with a computed name", "class A: pass\nsetattr(A, '__ba' + 'ses__', ())", "AttributeError", "not allowed"},
 		{"import of a computed name", "import importlib", "SecurityError", ""},
+		{"codecs: a name decoded at run time", "getattr((), b'\\x5f\\x5fclass\\x5f\\x5f'.decode('unicode_escape'))", "AttributeError", "'__class__' is not allowed"},
+		{"codecs: a source-encoding cookie changes nothing", "# -*- coding: rot13 -*-\nvzcbeg bf", "SyntaxError", ""},
 	}
 	p := sharedPool(t)
 	for _, tt := range tests {
