@@ -118,6 +118,7 @@ func serve(cfg config, log *slog.Logger) error {
 	if cfg.server.Auth.Secret, err = jwtSecret(cfg, db); err != nil {
 		return err
 	}
+	log.Info("starting the sandbox (the first start compiles the Python runtime: a few seconds)", "cache_dir", cfg.sandbox.CacheDir)
 	pool, err := sandbox.NewPool(cfg.sandbox, log)
 	if err != nil {
 		return err
