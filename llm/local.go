@@ -506,7 +506,8 @@ func AnalyzeLocal(code string) Analysis {
 	ls := lines(code)
 	time := blockCost(ls, 0, len(ls))
 	space := spaceCost(ls)
-	for _, f := range functions(ls) {
+	fns := functions(ls)
+	for _, f := range fns {
 		if f.selfCalls == 0 {
 			time = maxCost(time, blockCost(ls, f.start+1, f.end))
 			continue
@@ -515,7 +516,7 @@ func AnalyzeLocal(code string) Analysis {
 		time = maxCost(time, t)
 		space = maxCost(space, d)
 	}
-	fams := families(code, ls)
+	fams := families(code, fns)
 	a := Analysis{Time: NormalizeBigO(time.String()), Space: NormalizeBigO(space.String()), Families: fams}
 	if slices.Contains(fams, "sieve of Eratosthenes") {
 		a.Time = NormalizeBigO("O(n log log n)") // the loops' shape (√n · n) overstates it
@@ -558,9 +559,9 @@ func spaceCost(ls []srcLine) cost {
 
 var reAssignIndex = regexp.MustCompile(`\b(\w+)\[[^\]]+\]\s*=[^=]`)
 
-func allConstant(t string) bool {
-	return regexp.MustCompile(`^\w+\s*=\s*\[[\d\s,'"]*\]$`).MatchString(t)
-}
+var reConstantList = regexp.MustCompile(`^\w+\s*=\s*\[[\d\s,'"]*\]$`)
+
+func allConstant(t string) bool { return reConstantList.MatchString(t) }
 
 func insideLoop(ls []srcLine, i int) bool {
 	for j := i - 1; j >= 0; j-- {
@@ -633,7 +634,7 @@ var familyRules = []struct {
 	{"recursion", func(c string) bool { return false }, "a function that calls itself"},
 }
 
-func families(code string, ls []srcLine) []string {
+func families(code string, fns []function) []string {
 	lower := strings.ToLower(code)
 	var out []string
 	for _, r := range familyRules {
@@ -641,7 +642,7 @@ func families(code string, ls []srcLine) []string {
 			out = append(out, r.name)
 		}
 	}
-	for _, f := range functions(ls) {
+	for _, f := range fns {
 		if f.selfCalls > 0 && !slices.Contains(out, "recursion") {
 			out = append(out, "recursion")
 		}

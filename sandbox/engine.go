@@ -47,7 +47,6 @@ type engine struct {
 	compiled wazero.CompiledModule
 	stdlib   fstest.MapFS
 	allowCSV string
-	memLimit uint32 // bytes
 }
 
 func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitBytes int) (*engine, error) {
@@ -72,7 +71,7 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile python.wasm: %w", err)
 	}
-	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ","), memLimit: uint32(memLimitBytes)}
+	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ",")}
 	prep, err := e.prepare(ctx, cacheDir)
 	if err != nil {
 		rt.Close(ctx)
