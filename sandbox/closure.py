@@ -10,6 +10,7 @@ import sys
 allowed = set(m for m in sys.argv[1].split(",") if m)
 
 import linecache  # noqa: E402,F401  (the guard formats tracebacks with these)
+import opcode  # noqa: E402,F401  (the guard reads IMPORT_NAME from it)
 import traceback  # noqa: E402,F401
 
 for name in sorted(allowed):

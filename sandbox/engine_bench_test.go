@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// BenchmarkWarmInstance is the cost of one fresh instance up to the point
-// where it waits for its program: what a worker spends after every run.
-func BenchmarkWarmInstance(b *testing.B) {
+// BenchmarkNewInstance is the cost of a fresh instance up to its checkpoint:
+// what a worker spends when it replaces one.
+func BenchmarkNewInstance(b *testing.B) {
 	ctx := context.Background()
 	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
 	if err != nil {
@@ -15,9 +15,36 @@ func BenchmarkWarmInstance(b *testing.B) {
 	}
 	defer eng.close(ctx)
 	for b.Loop() {
-		in := eng.start(ctx, DefaultOutputLimit)
-		<-in.warm
-		in.stdin.abort()
-		<-in.done
+		in, err := eng.newInstance(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-in.idle
+		in.close()
+		<-in.exited
+	}
+}
+
+// BenchmarkRewoundRun is one run of print('hello') on an instance, from
+// handing it the program to the instance waiting for the next one: the run
+// and the rewind, without processes or HTTP.
+func BenchmarkRewoundRun(b *testing.B) {
+	ctx := context.Background()
+	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.close(ctx)
+	in, err := eng.newInstance(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	<-in.idle
+	for b.Loop() {
+		r := in.begin("print('hello')", nil, DefaultOutputLimit, nil, nil)
+		if end := <-r.done; end.kind != endExit || end.exit != 0 {
+			b.Fatalf("run ended with %+v", end)
+		}
+		<-in.idle
 	}
 }

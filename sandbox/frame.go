@@ -18,7 +18,8 @@ const (
 	frameRun      = 'r' // host → worker: runSpec (JSON)
 	frameStdin    = 's' // host → worker: 8-byte run number, then input bytes
 	frameStdinEOF = 'z' // host → worker: 8-byte run number; the program's stdin is closed
-	frameReady    = 'k' // worker → host: runtime loaded, first instance warm
+	frameCancel   = 'c' // host → worker: 8-byte run number; stop the run
+	frameReady    = 'k' // worker → host: ready for a run (at start, and after each run)
 	frameStdout   = 'o' // worker → host: program output
 	frameStderr   = 'e' // worker → host: program error output
 	frameWaiting  = 'w' // worker → host: the program is blocked reading stdin

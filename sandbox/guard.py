@@ -1,17 +1,19 @@
 # Code Remote guest guard: layer 3 of the sandbox (see docs/sandbox.md).
 #
-# It runs inside a fresh CPython-on-WASI instance before the user's program
-# arrives, then waits for the program on standard input:
+# It starts a CPython-on-WASI instance: it imports every allowlisted module
+# and what it needs itself, then asks the host for a checkpoint (fd_datasync)
+# and waits for a program on standard input:
 #
 #   <decimal length of the program in bytes>\n<the program, UTF-8>
 #
-# and everything after it is the program's own standard input. It
-# checks the program's syntax tree (imports outside the allowlist, blocked
-# builtins, forbidden attributes), runs it with restricted builtins and an
-# import hook, and writes a JSON report to /cr/result. It must only use
-# modules that are built in or frozen into the interpreter (so a warm instance
-# costs little), and it never trusts the program: the host checks and caps
-# everything the report says. Layer 1 (WASI) is the real boundary.
+# and everything after it is the program's own standard input. It checks the
+# program's syntax tree (imports outside the allowlist, blocked builtins,
+# forbidden attributes), runs it with restricted builtins and an import hook,
+# writes a JSON report to /cr/result and exits; the host then rewinds the
+# instance to the checkpoint, and the guard finds itself waiting for the next
+# program with everything as it was. It never trusts the program: the host
+# checks and caps everything the report says. Layer 1 (WASI) is the real
+# boundary.
 
 import sys
 import builtins
@@ -111,7 +113,9 @@ def safe_delattr(obj, name):
 
 
 real_import = builtins.__import__
-IMPORT_NAME = 108  # CPython 3.12's opcode for the import statement
+import opcode  # noqa: E402  (before the checkpoint, so it costs a run nothing)
+IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
+del opcode
 
 
 def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -323,6 +327,9 @@ def run(source):
     code = compile(tree, FILENAME, "exec", dont_inherit=True)
     user_globals = {"__name__": "__main__", "__doc__": None, "__builtins__": user_builtins()}
     sys.argv = [FILENAME]
+    # The program's module frame sits on top of the guard's (and importlib's)
+    # frames; give it the recursion depth it would have natively.
+    sys.setrecursionlimit(sys.getrecursionlimit() + stack_depth())
     try:
         exec(code, user_globals)
     except SystemExit as e:
@@ -345,6 +352,13 @@ def run(source):
     return report
 
 
+def stack_depth():
+    depth, frame = 0, sys._getframe(1)
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth
+
+
 def release_memory(tb, user_globals):
     """After a MemoryError, drop what the program holds, so that formatting
     the traceback (which imports modules) has memory to work with."""
@@ -359,12 +373,62 @@ def release_memory(tb, user_globals):
     gc.collect()
 
 
+def preload():
+    """Import every allowlisted module, and what the guard itself uses to
+    report errors, so that the checkpoint holds them: a run then imports
+    them from sys.modules for free. What a module does lazily in common use
+    is done here too (closure.py exercises the same paths)."""
+    for name in sorted(ALLOWED):
+        try:
+            real_import(name)
+        except ImportError:
+            pass
+    import linecache  # noqa: F401  (format_exception)
+    import traceback  # noqa: F401
+    if "datetime" in ALLOWED:
+        import datetime
+        datetime.datetime.strptime("2024-01-02 03:04", "%Y-%m-%d %H:%M")
+    if "time" in ALLOWED:
+        import time
+        time.strptime("2024", "%Y")
+    if "decimal" in ALLOWED:
+        import decimal
+        format(decimal.Decimal("1.5"), ",.2f")
+
+
+def checkpoint():
+    """Ask the host to checkpoint the instance here. Every run starts by
+    returning from this call. The host answers EAGAIN when it wants the
+    checkpoint taken again (its batch of stack snapshots is used up)."""
+    while True:
+        try:
+            posix.fdatasync(0)
+            return
+        except OSError as e:
+            if e.errno != errno_EAGAIN:
+                raise
+
+
+errno_EAGAIN = 6  # WASI's EAGAIN
+
+
+def reseed():
+    """Modules seeded when they were imported would repeat their numbers in
+    every run: reseed them from the host's randomness."""
+    random = sys.modules.get("random")
+    if random is not None:
+        random.seed()
+
+
 def main():
     # Line-buffered like a terminal, so output reaches the host as it is printed.
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
     install_sleep()
-    source = read_header()  # the instance waits here, warm, for its program
+    preload()
+    checkpoint()
+    reseed()
+    source = read_header()  # the instance waits here for its program
     report = run(source)
     flush_std()
     write_report(report)

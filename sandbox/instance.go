@@ -4,112 +4,457 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
 	"github.com/tetratelabs/wazero/experimental/sysfs"
 	"github.com/tetratelabs/wazero/sys"
 )
 
-// instance is one CPython instance serving exactly one run. It is started
-// ahead of its program (warm): the guard initialises and then blocks reading
-// the program from stdin.
+// instance is one CPython instance that serves many runs, one at a time.
+//
+// It initialises once — the interpreter, the guard and every allowlisted
+// module — and the guard then calls fd_datasync, where the host takes a
+// checkpoint: the linear memory (see linearMemory), every mutable global and
+// a batch of wazero stack snapshots. Each run ends in proc_exit, where the
+// host rewinds the instance: it drops what the run wrote to memory, restores
+// the globals and resumes one of the snapshots, so that the guard carries on
+// from the checkpoint as if nothing had run. docs/sandbox.md has the details.
 type instance struct {
-	stdin  *stdinPipe
-	out    *outputs
-	report *reportBuf
-	warm   chan struct{} // closed when the guard waits for its program
-	done   chan struct{} // closed when the instance has exited
-	err    error         // from _start, valid after done
+	eng     *engine
+	mod     api.Module
+	mem     *linearMemory
+	initOut limitedBuffer // what the guest printed while initialising
+	globals []api.MutableGlobal
+	files   atomic.Int64  // files the guest holds open on the host
+	exited  chan struct{} // closed when the guest's goroutine has returned
+	idle    chan struct{} // receives when the guest waits for its next program
+	err     error         // how the guest ended, valid after exited
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	cur     *runState // the run in progress; nil between runs
+	closing bool      // the guest ends when it next waits for a program
+
+	// Touched only on the guest's goroutine.
+	ckpt          checkpoint
+	checkpointing bool // the next fd_datasync takes the checkpoint
 }
 
-func (e *engine) start(ctx context.Context, outputLimit int) *instance {
-	in := &instance{
-		stdin:  newStdinPipe(),
-		out:    &outputs{limit: outputLimit},
-		report: &reportBuf{},
-		done:   make(chan struct{}),
+type checkpoint struct {
+	taken   bool
+	size    int // memory size at the checkpoint
+	files   int64
+	globals []uint64
+	snaps   []experimental.Snapshot // single use each
+}
+
+// snapshotBatch is how many stack snapshots a checkpoint takes. Each is a
+// copy of wazero's stack for the instance (≈ 360 KiB once CPython has
+// initialised). When the last one is used the guard re-takes the checkpoint,
+// which writes the pages the last run changed into the image (see
+// linearMemory.checkpoint) and takes a new batch: ≈ 1–2 ms.
+var snapshotBatch = 16
+
+// growthSlack is how far a run may leave the memory grown before the
+// instance is replaced: the interpreter's allocator does not know of memory
+// grown by an earlier run, so that memory is not counted against the next
+// run's cap, but it is only tolerated up to here.
+const growthSlack = 32 << 20
+
+// WASI error numbers the host functions return.
+const (
+	wasiErrnoAgain = 6
+	wasiErrnoBadf  = 8
+	wasiErrnoIO    = 29
+)
+
+type endKind int
+
+const (
+	endNone endKind = iota
+	endExit
+	endTimeout
+	endCancel
+	endOutputLimit
+	endCrash
+)
+
+type runEnd struct {
+	kind endKind
+	exit int   // endExit: the guest's exit code
+	err  error // endCrash: how the guest died
+}
+
+// run is the state of one program on an instance, guarded by instance.mu
+// (out and report have their own locks).
+type runState struct {
+	out        outputs
+	report     reportBuf
+	stdin      []byte
+	headerLeft int
+	eof        bool
+	onWait     func()
+	waitSent   bool
+	stop       endKind       // set by instance.stop; the guest ends the run at its next host call
+	waiting    bool          // the guest is blocked reading stdin or sleeping
+	wake       chan struct{} // closed by stop, interrupts a sleep
+	ended      bool
+	done       chan runEnd
+}
+
+type instanceKey struct{}
+
+func instanceFrom(ctx context.Context) *instance {
+	in, _ := ctx.Value(instanceKey{}).(*instance)
+	return in
+}
+
+// newInstance starts an instance. It is ready for a program when idle
+// receives; if it dies first, exited is closed.
+func (e *engine) newInstance(ctx context.Context) (*instance, error) {
+	mem, err := newLinearMemory(e.memLimit + growthSlack)
+	if err != nil {
+		return nil, err
 	}
-	in.warm = in.stdin.firstRead
-	fsCfg := wazero.NewFSConfig().WithFSMount(e.stdlib, homeMount).(sysfs.FSConfig).
-		WithSysFSMount(reportFS{r: in.report}, "/cr")
+	in := &instance{eng: e, mem: mem, exited: make(chan struct{}), idle: make(chan struct{}, 1), checkpointing: true}
+	in.cond = sync.NewCond(&in.mu)
+	stdlib := countingFS{FS: &sysfs.AdaptFS{FS: e.stdlib}, open: &in.files}
+	report := countingFS{FS: reportFS{in: in}, open: &in.files}
+	fsCfg := wazero.NewFSConfig().(sysfs.FSConfig).WithSysFSMount(stdlib, homeMount).(sysfs.FSConfig).
+		WithSysFSMount(report, "/cr")
 	cfg := e.baseConfig(e.stdlib).
 		WithFSConfig(fsCfg).
 		WithArgs("python", "-S", "-B", "-c", "import "+guardModule, e.allowCSV).
-		WithStdin(in.stdin).
-		WithStdout(streamWriter{in.out, Stdout}).
-		WithStderr(streamWriter{in.out, Stderr})
+		WithStdin(in).
+		WithStdout(streamWriter{in, Stdout}).
+		WithStderr(streamWriter{in, Stderr}).
+		WithNanosleep(in.sleep)
+	ctx = context.WithValue(ctx, instanceKey{}, in)
+	ctx = experimental.WithSnapshotter(ctx)
+	ctx = experimental.WithMemoryAllocator(ctx, experimental.MemoryAllocatorFunc(func(_, _ uint64) experimental.LinearMemory { return mem }))
 	go func() {
-		defer close(in.done)
-		defer in.stdin.abort()
+		defer close(in.exited)
 		mod, err := e.rt.InstantiateModule(ctx, e.compiled, cfg)
 		if mod != nil {
 			mod.Close(ctx)
 		}
 		in.err = err
+		in.mu.Lock()
+		r := in.cur
+		in.mu.Unlock()
+		if r != nil {
+			in.finish(r, runEnd{kind: endCrash, err: err})
+		}
 	}()
-	return in
+	return in, nil
 }
 
-// assign hands the instance its program and the start of its input. sink
-// receives output as it is written; onWait is called when the program
-// blocks on an empty stdin.
-func (in *instance) assign(code string, input []byte, sink func(Stream, []byte), onWait func()) {
-	in.out.setSink(sink)
-	in.stdin.setOnWait(onWait)
-	header := []byte(strconv.Itoa(len(code)) + "\n" + code)
-	in.stdin.feedHeader(header, input)
-}
-
-// result interprets how the instance ended. Call it after done is closed.
-func (in *instance) result(elapsed time.Duration) Result {
-	r := Result{ExecutionTimeMS: float64(elapsed.Microseconds()) / 1000, SecurityViolations: []Violation{}}
-	in.out.mu.Lock()
-	r.Truncated = in.out.truncated
-	in.out.mu.Unlock()
-	exit := exitCode(in.err)
-	var rep guardReport
-	reported := in.report.decode(&rep) == nil
-	switch {
-	case r.Truncated:
-		r.ExitCode = 1
-		r.fail(ErrTypeOutputLimit, "output exceeded the limit of "+formatBytes(in.out.limit))
-	case reported && exit == rep.ExitCode:
-		rep.apply(&r)
-	case exit >= 0:
-		// The program ended the interpreter itself (e.g. os._exit) before
-		// the guard could report.
-		r.ExitCode = exit
-		r.Success = exit == 0
-	case strings.Contains(trapReason(in.err), "out of bounds memory access"):
-		// The WASI build of CPython has a 512 KiB C stack placed first in
-		// memory, so deep recursion through C code (lru_cache, sorted with
-		// a key, __repr__ of nested objects) traps here instead of raising.
-		r.ExitCode = 1
-		r.fail("RecursionError", "maximum recursion depth exceeded in C code (the sandbox's interpreter has a 512 KiB C stack)")
-	default:
-		r.ExitCode = 1
-		r.fail(ErrTypeCrash, "the Python interpreter stopped unexpectedly: "+trapReason(in.err))
+// begin hands the instance its next program and the start of its input.
+// sink receives output as it is written; onWait is called when the program
+// blocks on an empty stdin. The run's end arrives on the returned run's done.
+func (in *instance) begin(code string, input []byte, outputLimit int, sink func(Stream, []byte), onWait func()) *runState {
+	header := strconv.Itoa(len(code)) + "\n" + code
+	r := &runState{
+		out:        outputs{limit: outputLimit, sink: sink},
+		stdin:      append([]byte(header), input...),
+		headerLeft: len(header),
+		onWait:     onWait,
+		wake:       make(chan struct{}),
+		done:       make(chan runEnd, 1),
 	}
+	in.mu.Lock()
+	in.cur = r
+	in.cond.Broadcast()
+	in.mu.Unlock()
 	return r
 }
 
-// exitCode is the guest's exit code, or -1 if it did not exit normally.
-func exitCode(err error) int {
-	if err == nil {
-		return 0
+// close ends an instance that is waiting for a program.
+func (in *instance) close() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.closing = true
+	in.cond.Broadcast()
+}
+
+// feed adds input for the run; closeInput ends it.
+func (in *instance) feed(r *runState, b []byte) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if !r.eof {
+		r.stdin = append(r.stdin, b...)
+		in.cond.Broadcast()
 	}
-	var exit *sys.ExitError
-	if errors.As(err, &exit) {
-		return int(exit.ExitCode())
+}
+
+func (in *instance) closeInput(r *runState) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	r.eof = true
+	in.cond.Broadcast()
+}
+
+// stop asks the run to end with the given kind. The guest notices at its
+// next host call: at once if it is blocked reading stdin or sleeping (stop
+// then reports true), otherwise when it next writes output or exits. A guest
+// that computes without either must be stopped by killing its process.
+func (in *instance) stop(r *runState, kind endKind) (blocked bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if r.ended || r.stop != endNone {
+		return r.ended || r.waiting
 	}
-	return -1
+	r.stop = kind
+	close(r.wake)
+	in.cond.Broadcast()
+	return r.waiting
+}
+
+// finish reports the run's end once.
+func (in *instance) finish(r *runState, end runEnd) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if r.ended {
+		return
+	}
+	r.ended = true
+	if in.cur == r {
+		in.cur = nil
+	}
+	r.done <- end
+}
+
+// Read is the guest's stdin: first the program (the header), then the
+// program's input as the host feeds it.
+func (in *instance) Read(b []byte) (int, error) {
+	in.mu.Lock()
+	for {
+		r := in.cur
+		switch {
+		case r == nil && in.closing:
+			in.mu.Unlock()
+			in.retire(0)
+		case r == nil: // between runs: the guest waits for its next program
+			select {
+			case in.idle <- struct{}{}:
+			default:
+			}
+			in.cond.Wait()
+			continue
+		case r.stop != endNone:
+			in.mu.Unlock()
+			in.abort(r)
+		case len(r.stdin) > 0:
+			n := copy(b, r.stdin)
+			r.stdin = r.stdin[n:]
+			r.headerLeft = max(0, r.headerLeft-n)
+			r.waitSent = false
+			in.mu.Unlock()
+			return n, nil
+		case r.eof:
+			in.mu.Unlock()
+			return 0, io.EOF
+		case r.headerLeft == 0 && r.onWait != nil && !r.waitSent:
+			r.waitSent = true
+			in.mu.Unlock()
+			r.onWait()
+			in.mu.Lock()
+			continue
+		}
+		r.waiting = true
+		in.cond.Wait()
+		r.waiting = false
+	}
+}
+
+// sleep is the guest's nanosleep (time.sleep): a stop interrupts it.
+func (in *instance) sleep(ns int64) {
+	in.mu.Lock()
+	r := in.cur
+	if r == nil { // initialising, before any run
+		in.mu.Unlock()
+		time.Sleep(time.Duration(ns))
+		return
+	}
+	r.waiting = true
+	in.mu.Unlock()
+	t := time.NewTimer(time.Duration(ns))
+	select {
+	case <-t.C:
+	case <-r.wake:
+		t.Stop()
+	}
+	in.mu.Lock()
+	r.waiting = false
+	stopped := r.stop != endNone
+	in.mu.Unlock()
+	if stopped {
+		in.abort(r)
+	}
+}
+
+// abort ends a stopped run from inside one of the guest's host calls and
+// rewinds the instance. It does not return.
+func (in *instance) abort(r *runState) {
+	in.mu.Lock()
+	kind := r.stop
+	in.mu.Unlock()
+	in.finish(r, runEnd{kind: kind})
+	in.rewind()
+}
+
+// takeCheckpoint runs on the guest's goroutine inside fd_datasync.
+func (in *instance) takeCheckpoint(ctx context.Context, mod api.Module) error {
+	if in.globals == nil {
+		for _, name := range in.eng.globals {
+			g, ok := mod.ExportedGlobal(name).(api.MutableGlobal)
+			if !ok {
+				return fmt.Errorf("sandbox: the runtime's global %s is not exported as mutable", name)
+			}
+			in.globals = append(in.globals, g)
+		}
+	}
+	if err := in.mem.checkpoint(); err != nil {
+		return err
+	}
+	c := &in.ckpt
+	in.mod = mod
+	c.size, c.files = in.mem.size, in.files.Load()
+	c.globals = c.globals[:0]
+	for _, g := range in.globals {
+		c.globals = append(c.globals, g.Get())
+	}
+	snapshotter := experimental.GetSnapshotter(ctx)
+	c.snaps = c.snaps[:0]
+	for range snapshotBatch {
+		c.snaps = append(c.snaps, snapshotter.Snapshot())
+	}
+	c.taken, in.checkpointing = true, false
+	return nil
+}
+
+// rewind returns the guest to its checkpoint; it runs on the guest's
+// goroutine inside a host call and does not return. An instance that cannot
+// be rewound cleanly (memory grown too far, files left open) exits instead,
+// and its worker replaces it.
+func (in *instance) rewind() {
+	c := &in.ckpt
+	grown := in.mem.size - c.size
+	if grown > growthSlack || in.files.Load() != c.files {
+		in.retire(0)
+	}
+	if err := in.mem.rewind(); err != nil {
+		in.err = err
+		in.retire(1)
+	}
+	in.mem.limit = min(in.eng.memLimit+grown, len(in.mem.buf))
+	for i, g := range in.globals {
+		g.Set(c.globals[i])
+	}
+	snap := c.snaps[len(c.snaps)-1]
+	c.snaps = c.snaps[:len(c.snaps)-1]
+	if len(c.snaps) == 0 {
+		// The last snapshot: resume it with an error from fd_datasync, on
+		// which the guard asks for a new checkpoint.
+		in.checkpointing = true
+		snap.Restore([]uint64{wasiErrnoAgain})
+	}
+	snap.Restore([]uint64{0})
+}
+
+// retire ends the guest (its worker starts another instance); it does not
+// return.
+func (in *instance) retire(code uint32) {
+	_ = in.mod.CloseWithExitCode(context.Background(), code)
+	panic(sys.NewExitError(code))
+}
+
+// procExit replaces WASI's proc_exit: after the checkpoint, a run's end.
+func procExit(ctx context.Context, mod api.Module, stack []uint64) {
+	code := uint32(stack[0])
+	in := instanceFrom(ctx)
+	if in == nil || !in.ckpt.taken {
+		_ = mod.CloseWithExitCode(ctx, code)
+		panic(sys.NewExitError(code))
+	}
+	in.mu.Lock()
+	r := in.cur
+	in.mu.Unlock()
+	if r != nil {
+		in.finish(r, runEnd{kind: endExit, exit: int(code)})
+	}
+	in.rewind()
+}
+
+// fdDatasync replaces WASI's fd_datasync, which no program needs (the guest
+// has no writable file): the guard calls it to ask for the checkpoint.
+func fdDatasync(ctx context.Context, mod api.Module, stack []uint64) {
+	in := instanceFrom(ctx)
+	if in == nil || !in.checkpointing {
+		stack[0] = wasiErrnoBadf
+		return
+	}
+	if err := in.takeCheckpoint(ctx, mod); err != nil {
+		in.err = err
+		stack[0] = wasiErrnoIO
+		return
+	}
+	stack[0] = 0
+}
+
+// result interprets how a run ended.
+func (r *runState) result(end runEnd, elapsed, timeout time.Duration) Result {
+	res := Result{ExecutionTimeMS: float64(elapsed.Microseconds()) / 1000, SecurityViolations: []Violation{}}
+	r.out.mu.Lock()
+	res.Truncated = r.out.truncated
+	r.out.mu.Unlock()
+	switch end.kind {
+	case endTimeout:
+		return timedOut(timeout, elapsed)
+	case endCancel:
+		return stopped(ErrTypeCancelled, "the run was cancelled", elapsed)
+	case endOutputLimit:
+		res.ExitCode = 1
+		res.fail(ErrTypeOutputLimit, "output exceeded the limit of "+formatBytes(r.out.limit))
+		return res
+	case endCrash:
+		return crashResult(res, end.err)
+	}
+	var rep guardReport
+	if r.report.decode(&rep) == nil && end.exit == rep.ExitCode {
+		rep.apply(&res)
+	} else {
+		// The program ended the interpreter itself (e.g. os._exit) before
+		// the guard could report.
+		res.ExitCode = end.exit
+		res.Success = end.exit == 0
+	}
+	return res
+}
+
+func crashResult(res Result, err error) Result {
+	res.ExitCode = 1
+	reason := trapReason(err)
+	if strings.Contains(reason, "out of bounds memory access") || strings.Contains(reason, "stack overflow") {
+		// Recursion through C code deep enough to exhaust the interpreter's
+		// 8 MiB C stack (the stack is first in memory, so it runs off the
+		// bottom) or the WebAssembly call stack.
+		res.fail("RecursionError", "maximum recursion depth exceeded in C code (the sandbox's interpreter has an 8 MiB C stack)")
+		return res
+	}
+	res.fail(ErrTypeCrash, "the Python interpreter stopped unexpectedly: "+reason)
+	return res
 }
 
 // trapReason is the first line of a guest trap, without wazero's stack.
@@ -121,7 +466,10 @@ func trapReason(err error) string {
 	return strings.TrimPrefix(msg, "wasm error: ")
 }
 
-func isExit0(err error) bool { return exitCode(err) == 0 }
+func isExit0(err error) bool {
+	var exit *sys.ExitError
+	return err == nil || errors.As(err, &exit) && exit.ExitCode() == 0
+}
 
 // guardReport is what guard.py writes to /cr/result.
 type guardReport struct {
@@ -142,98 +490,8 @@ func (g guardReport) apply(r *Result) {
 	r.Success = g.ExitCode == 0 && g.ErrorType == nil
 }
 
-// stdinPipe is the guest's stdin: first the program (the header), then the
-// program's input as the host feeds it.
-type stdinPipe struct {
-	mu         sync.Mutex
-	cond       *sync.Cond
-	buf        []byte
-	headerLeft int
-	eof        bool
-	aborted    bool
-	onWait     func()
-	waitSent   bool
-	firstRead  chan struct{}
-	readOnce   sync.Once
-}
-
-func newStdinPipe() *stdinPipe {
-	p := &stdinPipe{firstRead: make(chan struct{})}
-	p.cond = sync.NewCond(&p.mu)
-	return p
-}
-
-func (p *stdinPipe) Read(b []byte) (int, error) {
-	p.readOnce.Do(func() { close(p.firstRead) })
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for len(p.buf) == 0 && !p.eof && !p.aborted {
-		if p.headerLeft == 0 && p.onWait != nil && !p.waitSent {
-			p.waitSent = true
-			onWait := p.onWait
-			p.mu.Unlock()
-			onWait()
-			p.mu.Lock()
-			continue
-		}
-		p.cond.Wait()
-	}
-	if p.aborted {
-		return 0, io.ErrClosedPipe
-	}
-	if len(p.buf) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(b, p.buf)
-	p.buf = p.buf[n:]
-	p.headerLeft = max(0, p.headerLeft-n)
-	p.waitSent = false
-	return n, nil
-}
-
-// feedHeader queues the program and, after it, the first input, at once, so
-// the guest never finds stdin empty between the two.
-func (p *stdinPipe) feedHeader(header, input []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.headerLeft = len(header)
-	p.buf = append(append(p.buf, header...), input...)
-	p.cond.Broadcast()
-}
-
-func (p *stdinPipe) feed(b []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.eof {
-		return
-	}
-	p.buf = append(p.buf, b...)
-	p.cond.Broadcast()
-}
-
-func (p *stdinPipe) closeInput() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.eof = true
-	p.cond.Broadcast()
-}
-
-func (p *stdinPipe) abort() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.aborted = true
-	p.cond.Broadcast()
-}
-
-func (p *stdinPipe) setOnWait(f func()) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.onWait = f
-}
-
 // outputs counts stdout and stderr together against the limit and passes
-// them to the run's sink. When the limit is reached it stops the guest by
-// panicking inside the write, which wazero turns into an error from _start.
+// them to the run's sink.
 type outputs struct {
 	mu        sync.Mutex
 	limit     int
@@ -242,21 +500,27 @@ type outputs struct {
 	sink      func(Stream, []byte)
 }
 
-var errOutputLimit = errors.New("sandbox: output limit reached")
-
-func (o *outputs) setSink(f func(Stream, []byte)) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.sink = f
-}
-
+// streamWriter is the guest's stdout or stderr. It ends the run when the
+// output limit is reached, or when the run was asked to stop.
 type streamWriter struct {
-	o      *outputs
+	in     *instance
 	stream Stream
 }
 
 func (w streamWriter) Write(p []byte) (int, error) {
-	o := w.o
+	in := w.in
+	in.mu.Lock()
+	r := in.cur
+	stopped := r != nil && r.stop != endNone
+	in.mu.Unlock()
+	if r == nil { // initialising: only a failure prints, kept for the error
+		in.initOut.Write(p)
+		return len(p), nil
+	}
+	if stopped {
+		in.abort(r)
+	}
+	o := &r.out
 	o.mu.Lock()
 	room := o.limit - o.total
 	over := len(p) > room
@@ -270,9 +534,29 @@ func (w streamWriter) Write(p []byte) (int, error) {
 	}
 	o.mu.Unlock()
 	if over {
-		panic(errOutputLimit)
+		in.finish(r, runEnd{kind: endOutputLimit})
+		in.rewind()
 	}
 	return len(p), nil
+}
+
+// limitedBuffer keeps the first 8 KiB written to it.
+type limitedBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p[:min(len(p), max(0, 8<<10-len(b.buf)))]...)
+	return len(p), nil
+}
+
+func (b *limitedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
 }
 
 // reportBuf receives the guard's report through the file /cr/result.
@@ -292,10 +576,40 @@ func (r *reportBuf) decode(v any) error {
 	return json.Unmarshal(r.data, v)
 }
 
-// reportFS is the filesystem mounted at /cr: one write-only file, "result".
+// countingFS counts the files the guest holds open, so that a run that
+// leaves one open (which a rewind cannot close) retires its instance.
+type countingFS struct {
+	experimentalsys.FS
+	open *atomic.Int64
+}
+
+func (c countingFS) OpenFile(path string, flag experimentalsys.Oflag, perm fs.FileMode) (experimentalsys.File, experimentalsys.Errno) {
+	f, errno := c.FS.OpenFile(path, flag, perm)
+	if errno != 0 {
+		return f, errno
+	}
+	c.open.Add(1)
+	return &countedFile{File: f, open: c.open}, 0
+}
+
+type countedFile struct {
+	experimentalsys.File
+	open   *atomic.Int64
+	closed atomic.Bool
+}
+
+func (f *countedFile) Close() experimentalsys.Errno {
+	if f.closed.CompareAndSwap(false, true) {
+		f.open.Add(-1)
+	}
+	return f.File.Close()
+}
+
+// reportFS is the filesystem mounted at /cr: one write-only file, "result",
+// which belongs to the run in progress.
 type reportFS struct {
 	experimentalsys.UnimplementedFS
-	r *reportBuf
+	in *instance
 }
 
 func (f reportFS) OpenFile(path string, flag experimentalsys.Oflag, _ fs.FileMode) (experimentalsys.File, experimentalsys.Errno) {
@@ -303,12 +617,18 @@ func (f reportFS) OpenFile(path string, flag experimentalsys.Oflag, _ fs.FileMod
 	case ".", "":
 		return &dirFile{}, 0
 	case "result":
-		if flag&experimentalsys.O_TRUNC != 0 {
-			f.r.mu.Lock()
-			f.r.data = f.r.data[:0]
-			f.r.mu.Unlock()
+		f.in.mu.Lock()
+		r := f.in.cur
+		f.in.mu.Unlock()
+		if r == nil {
+			return nil, experimentalsys.EACCES
 		}
-		return &reportFile{r: f.r}, 0
+		if flag&experimentalsys.O_TRUNC != 0 {
+			r.report.mu.Lock()
+			r.report.data = r.report.data[:0]
+			r.report.mu.Unlock()
+		}
+		return &reportFile{r: &r.report}, 0
 	}
 	return nil, experimentalsys.ENOENT
 }

@@ -24,14 +24,16 @@ const killGrace = 150 * time.Millisecond
 // cache takes about half a second, compiling it without a cache a few.
 const startTimeout = 2 * time.Minute
 
-// Pool runs programs on a fixed number of worker processes, each keeping one
-// warm instance ready. A worker whose run had to be stopped is killed and
-// replaced.
+// Pool runs programs on worker processes, each keeping one instance that is
+// rewound to its checkpoint after every run. At most Workers programs run at
+// once; Standby more processes wait ready, so that a worker killed to stop a
+// runaway program is replaced at once while its successor starts.
 type Pool struct {
 	cfg      Config
 	log      *slog.Logger
 	command  string
 	slots    chan struct{} // admitted runs: running plus queued
+	busy     chan struct{} // runs on a worker now, at most Workers
 	idle     chan *proc
 	shutdown chan struct{}
 	seq      atomic.Uint64
@@ -71,7 +73,8 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 		log:      log,
 		command:  command,
 		slots:    make(chan struct{}, cfg.Workers+cfg.QueueSize),
-		idle:     make(chan *proc, cfg.Workers),
+		busy:     make(chan struct{}, cfg.Workers),
+		idle:     make(chan *proc, cfg.Workers+cfg.Standby),
 		shutdown: make(chan struct{}),
 		procs:    map[*proc]struct{}{},
 	}
@@ -80,7 +83,7 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	p.idle <- first
-	for range cfg.Workers - 1 {
+	for range cfg.Workers + cfg.Standby - 1 {
 		go p.replenish()
 	}
 	return p, nil
@@ -117,13 +120,20 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 		return Result{}, ErrBusy
 	}
 	defer func() { <-p.slots }()
-	var w *proc
 	select {
-	case w = <-p.idle:
+	case p.busy <- struct{}{}:
 	case <-ctx.Done():
 		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 	case <-p.shutdown:
 		return Result{}, ErrClosed
+	}
+	defer func() { <-p.busy }()
+	w, err := p.takeWorker(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	if w == nil {
+		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 	}
 	p.running.Add(1)
 	if req.OnStart != nil {
@@ -132,13 +142,58 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	res, healthy := p.runOn(ctx, w, req)
 	p.running.Add(-1)
 	if healthy {
-		p.idle <- w
+		go p.awaitReady(w)
 	} else {
 		p.restarts.Add(1)
 		p.retire(w)
 		go p.replenish()
 	}
 	return res, nil
+}
+
+// takeWorker waits for a ready worker whose process is alive. It returns
+// nil if ctx ends first, and ErrClosed when the pool shuts down.
+func (p *Pool) takeWorker(ctx context.Context) (*proc, error) {
+	for {
+		select {
+		case w := <-p.idle:
+			select {
+			case <-w.exited: // died while idle (killed, out of memory)
+				p.restarts.Add(1)
+				p.retire(w)
+				go p.replenish()
+				continue
+			default:
+				return w, nil
+			}
+		case <-ctx.Done():
+			return nil, nil
+		case <-p.shutdown:
+			return nil, ErrClosed
+		}
+	}
+}
+
+// awaitReady returns w to the idle workers once it reports that its
+// instance is rewound (or replaced) and ready for the next run.
+func (p *Pool) awaitReady(w *proc) {
+	timer := time.NewTimer(startTimeout)
+	defer timer.Stop()
+	select {
+	case f, ok := <-w.frames:
+		if ok && f.typ == frameReady {
+			p.idle <- w
+			return
+		}
+		if ok && f.typ == frameFatal {
+			p.log.Error("sandbox: worker failed", "error", string(f.payload))
+		}
+	case <-timer.C:
+		p.log.Error("sandbox: worker did not become ready after a run")
+	}
+	p.restarts.Add(1)
+	p.retire(w)
+	p.replenish()
 }
 
 func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
@@ -154,6 +209,8 @@ func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
 	defer hard.Stop()
 	var out capture
 	out.limit = p.cfg.OutputLimit
+	done := ctx.Done()
+	cancelled := false
 	for {
 		select {
 		case f, ok := <-w.frames:
@@ -168,22 +225,33 @@ func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
 					req.OnWaitingInput()
 				}
 			case frameDeadline:
+				if cancelled {
+					return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), false
+				}
 				return out.finish(timedOut(timeout, time.Since(start))), false
 			case frameDone:
 				var res Result
 				if err := json.Unmarshal(f.payload, &res); err != nil {
-					p.log.Error("sandbox: bad report from worker", "err", err)
+					p.log.Error("sandbox: bad report from worker", "error", err)
 					return out.finish(stopped(ErrTypeCrash, "the sandbox worker sent a bad report", time.Since(start))), false
 				}
 				return out.finish(res), true
 			case frameFatal:
-				p.log.Error("sandbox: worker failed", "err", string(f.payload))
+				p.log.Error("sandbox: worker failed", "error", string(f.payload))
 				return out.finish(stopped(ErrTypeCrash, "the sandbox worker failed", time.Since(start))), false
 			}
 		case <-hard.C:
+			if cancelled {
+				return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), false
+			}
 			return out.finish(timedOut(timeout, time.Since(start))), false
-		case <-ctx.Done():
-			return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), false
+		case <-done:
+			// Ask the worker to stop the run: a program waiting for input or
+			// sleeping ends at once and its worker stays; one that computes
+			// is killed (frameDeadline, or the timer below).
+			done, cancelled = nil, true
+			w.fw.write(frameCancel, runNumber(seq))
+			hard.Reset(killGrace)
 		}
 	}
 }
@@ -366,7 +434,7 @@ func (p *Pool) spawn() (*proc, error) {
 	p.mu.Unlock()
 	init, _ := json.Marshal(workerConfig{
 		CacheDir: p.cfg.CacheDir, AllowedModules: p.cfg.AllowedModules,
-		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit,
+		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit, SnapshotBatch: p.cfg.snapshotBatch,
 	})
 	if err := w.waitReady(init); err != nil {
 		p.retire(w)

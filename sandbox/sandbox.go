@@ -29,6 +29,10 @@ var DefaultAllowedModules = []string{
 type Config struct {
 	// Workers is how many programs run at once, each in its own process.
 	Workers int
+	// Standby is how many extra worker processes wait ready to replace one
+	// that is killed (a program that overran its deadline while computing).
+	// Zero means 1; negative means none.
+	Standby int
 	// QueueSize is how many runs may wait for a worker before Run returns ErrBusy.
 	QueueSize int
 	// MemoryLimit caps each program's linear memory, in bytes.
@@ -43,6 +47,10 @@ type Config struct {
 	// Command starts a worker: the path of an executable that calls
 	// ServeWorker when IsWorker reports true. Empty means this executable.
 	Command string
+
+	// snapshotBatch overrides how many runs an instance serves between
+	// re-takes of its checkpoint (tests).
+	snapshotBatch int
 }
 
 // Defaults for Config fields left zero.
@@ -56,6 +64,10 @@ func (c Config) withDefaults() Config {
 	if c.Workers <= 0 {
 		c.Workers = 2
 	}
+	if c.Standby == 0 {
+		c.Standby = 1
+	}
+	c.Standby = max(c.Standby, 0)
 	if c.QueueSize <= 0 {
 		c.QueueSize = DefaultQueueSize
 	}

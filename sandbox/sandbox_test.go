@@ -140,7 +140,7 @@ func TestStderrAndExitCodes(t *testing.T) {
 		{"quit with a message", "quit('fatal problem')", false, 1, "", "fatal problem\n", "<nil>"},
 		{"negative exit code wraps", "exit(-1)", false, 255, "", "", "<nil>"},
 		{"uncaught exception", "def f():\n    return 1 / 0\nprint('x')\nf()", false, 1, "x\n",
-			"Traceback (most recent call last):\n  File \"main.py\", line 4, in <module>\n    f()\n  File \"main.py\", line 2, in f\n    return 1 / 0\n           ~~^~~\nZeroDivisionError: division by zero\n",
+			"Traceback (most recent call last):\n  File \"main.py\", line 4, in <module>\n    f()\n    ~^^\n  File \"main.py\", line 2, in f\n    return 1 / 0\n           ~~^~~\nZeroDivisionError: division by zero\n",
 			"ZeroDivisionError"},
 	}
 	p := sharedPool(t)
@@ -166,7 +166,7 @@ func TestErrorsReportLineAndTrimmedTraceback(t *testing.T) {
 		{"indentation error", "x = 1\n  y = 2\n", "IndentationError", "unexpected indent", 2},
 		{"name error in a function", "def f():\n    return undefined_name\n\nf()\n", "NameError", "name 'undefined_name' is not defined", 2},
 		{"deep recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", "RecursionError", "maximum recursion depth exceeded", 2},
-		{"deep recursion through C code", "import functools\n@functools.lru_cache(None)\ndef f(n):\n    return n if n < 2 else f(n - 1) + f(n - 2)\nprint('start')\nf(500)\n", "RecursionError", "maximum recursion depth exceeded", -1},
+		{"deep recursion through C code", "import functools\n@functools.lru_cache(None)\ndef f(n):\n    return n if n < 2 else f(n - 1) + f(n - 2)\nprint('start')\nf(3000)\n", "RecursionError", "maximum recursion depth exceeded", 4},
 		{"EOF on input", "x = input()\ny = input()\n", "EOFError", "EOF when reading a line", 2},
 		{"raised with a message", "raise ValueError('bad value')", "ValueError", "bad value", 1},
 	}
@@ -298,7 +298,7 @@ func TestEscapesAreContained(t *testing.T) {
 		{"the standard library is read-only", "op = b['open']\ntry:\n    op('/py/lib/evil.py', 'w')\n    print('WROTE')\nexcept OSError as e:\n    print('refused')", "refused\n"},
 		{"no sockets", "s = imp('_socket')\ntry:\n    s.socket()\n    print('SOCKET')\nexcept Exception as e:\n    print('refused')", "refused\n"},
 		{"no processes", "os = imp('os')\nprint(hasattr(os, 'system'), hasattr(os, 'fork'), hasattr(os, 'execv'))", "False False False\n"},
-		{"the embedded full stdlib is blanked", "sys = imp('sys')\nsys.path.insert(0, '/usr/local/lib/python312.zip')\ntry:\n    imp('subprocess')\n    print('imported')\nexcept ImportError as e:\n    print(type(e).__name__)", "ModuleNotFoundError\n"},
+		{"no other standard library", "sys = imp('sys')\nsys.path.insert(0, '/usr/local/lib/python313.zip')\ntry:\n    imp('subprocess')\n    print('imported')\nexcept ImportError as e:\n    print(type(e).__name__)", "ModuleNotFoundError\n"},
 	}
 	p := sharedPool(t)
 	for _, tt := range tests {

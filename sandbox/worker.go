@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -24,6 +25,7 @@ type workerConfig struct {
 	AllowedModules []string `json:"allowed_modules"`
 	MemoryLimit    int      `json:"memory_limit"`
 	OutputLimit    int      `json:"output_limit"`
+	SnapshotBatch  int      `json:"snapshot_batch,omitempty"` // tests: how often the checkpoint is re-taken
 }
 
 // runSpec is a run frame's payload.
@@ -56,6 +58,9 @@ func ServeWorker(in io.Reader, out io.Writer) int {
 		fmt.Fprintln(os.Stderr, "sandbox worker: bad init frame:", err)
 		return 2
 	}
+	if cfg.SnapshotBatch > 0 {
+		snapshotBatch = cfg.SnapshotBatch
+	}
 	eng, err := newEngine(ctx, cfg.CacheDir, cfg.AllowedModules, cfg.MemoryLimit)
 	if err != nil {
 		fw.write(frameFatal, []byte(err.Error()))
@@ -83,7 +88,7 @@ type worker struct {
 }
 
 func (w *worker) serve(ctx context.Context) int {
-	inst := w.warmInstance(ctx)
+	inst := w.newInstance(ctx)
 	if inst == nil {
 		return 1
 	}
@@ -98,84 +103,116 @@ func (w *worker) serve(ctx context.Context) int {
 			return 1
 		}
 		if !w.run(inst, spec) {
-			return 0 // host closed our input mid-run
+			return 0 // stopped by the host, or the host went away
 		}
-		if inst = w.warmInstance(ctx); inst == nil {
+		if inst = w.nextInstance(ctx, inst); inst == nil {
 			return 1
 		}
+		w.fw.write(frameReady)
 	}
 	return 0
 }
 
-// warmInstance starts the next instance and waits until it waits for its
+// newInstance starts an instance and waits until it waits for its first
 // program.
-func (w *worker) warmInstance(ctx context.Context) *instance {
-	inst := w.eng.start(ctx, w.outputLimit)
+func (w *worker) newInstance(ctx context.Context) *instance {
+	inst, err := w.eng.newInstance(ctx)
+	if err != nil {
+		w.fw.write(frameFatal, []byte(err.Error()))
+		return nil
+	}
 	select {
-	case <-inst.warm:
+	case <-inst.idle:
 		return inst
-	case <-inst.done:
-		w.fw.write(frameFatal, []byte(fmt.Sprintf("the interpreter exited while starting: %v", inst.err)))
+	case <-inst.exited:
+		msg := fmt.Sprintf("the interpreter exited while starting: %v", inst.err)
+		if out := inst.initOut.String(); out != "" {
+			msg += ": " + out
+		}
+		w.fw.write(frameFatal, []byte(msg))
 		return nil
 	}
 }
 
-// run serves one program on inst. It reports false if the host went away.
+// nextInstance waits until inst is back at its checkpoint, or replaces it
+// if it ended instead (it crashed, or could not be rewound cleanly).
+func (w *worker) nextInstance(ctx context.Context, inst *instance) *instance {
+	select {
+	case <-inst.idle:
+		return inst
+	case <-inst.exited:
+		debug.FreeOSMemory() // give the old instance's memory back now
+		return w.newInstance(ctx)
+	}
+}
+
+// stopGrace is how long a run that was asked to stop may take to reach a
+// host call (reading input, sleeping, printing), where the instance ends it
+// and rewinds. A run still computing after that is stopped by killing this
+// process.
+const stopGrace = 25 * time.Millisecond
+
+// run serves one program on inst. It reports false if this process must end:
+// the host went away, or the run could only be stopped by killing us.
 func (w *worker) run(inst *instance, spec runSpec) bool {
 	out := &pendingOutput{fw: w.fw}
-	inst.assign(spec.Code, spec.Input, out.add, func() {
+	r := inst.begin(spec.Code, spec.Input, w.outputLimit, out.add, func() {
 		out.flush()
 		w.fw.write(frameWaiting)
 	})
 	start := time.Now()
-	deadline := time.NewTimer(time.Duration(spec.TimeoutMS) * time.Millisecond)
+	timeout := time.Duration(spec.TimeoutMS) * time.Millisecond
+	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(flushInterval)
 	defer tick.Stop()
+	var grace <-chan time.Time
+	stop := func(kind endKind) {
+		if grace == nil {
+			inst.stop(r, kind)
+			grace = time.After(stopGrace)
+		}
+	}
 	for {
 		select {
-		case <-inst.done:
+		case end := <-r.done:
 			out.flush()
-			res := inst.result(time.Since(start))
+			res := r.result(end, time.Since(start), timeout)
 			b, _ := json.Marshal(res)
 			w.fw.write(frameDone, b)
 			return true
 		case <-deadline.C:
-			// The guest cannot be interrupted in-process without slowing
-			// every run; the host kills this process instead.
+			stop(endTimeout)
+		case <-grace:
 			out.flush()
 			w.fw.write(frameDeadline)
-			for { // until the host kills us or goes away
-				select {
-				case <-inst.done:
-					return false
-				case _, ok := <-w.frames:
-					if !ok {
-						return false
-					}
-				}
-			}
+			w.awaitKill()
+			return false
 		case <-tick.C:
 			out.flush()
 		case f, ok := <-w.frames:
 			if !ok {
 				return false
 			}
-			w.input(inst, spec.Seq, f)
+			n, data, ok := splitRunNumber(f.payload)
+			if !ok || n != spec.Seq {
+				continue
+			}
+			switch f.typ {
+			case frameStdin:
+				inst.feed(r, data)
+			case frameStdinEOF:
+				inst.closeInput(r)
+			case frameCancel:
+				stop(endCancel)
+			}
 		}
 	}
 }
 
-func (w *worker) input(inst *instance, seq uint64, f frame) {
-	n, data, ok := splitRunNumber(f.payload)
-	if !ok || n != seq {
-		return
-	}
-	switch f.typ {
-	case frameStdin:
-		inst.stdin.feed(data)
-	case frameStdinEOF:
-		inst.stdin.closeInput()
+// awaitKill waits for the host to kill this process, or to go away.
+func (w *worker) awaitKill() {
+	for range w.frames {
 	}
 }
 

@@ -1,38 +1,55 @@
 package wasmfile
 
 import (
-	"bytes"
 	"encoding/binary"
 	"testing"
 )
 
-// module builds a tiny module: a custom section ".debug_x", a custom section
-// "name", and a data section with two active segments.
+// module builds a tiny module: custom sections ".debug_x" and "name", one
+// imported global, two defined globals (the first mutable) and an export.
 func module() []byte {
 	m := append([]byte{}, magic...)
-	custom := func(name, body string) {
-		payload := binary.AppendUvarint(nil, uint64(len(name)))
-		payload = append(payload, name...)
-		payload = append(payload, body...)
-		m = append(m, sectionCustom)
+	section := func(id byte, payload []byte) {
+		m = append(m, id)
 		m = binary.AppendUvarint(m, uint64(len(payload)))
 		m = append(m, payload...)
 	}
+	custom := func(name, body string) {
+		payload := binary.AppendUvarint(nil, uint64(len(name)))
+		payload = append(payload, name...)
+		section(sectionCustom, append(payload, body...))
+	}
 	custom(".debug_x", "dwarf")
 	custom("name", "names")
-	var data []byte
-	data = binary.AppendUvarint(data, 2)
-	for _, seg := range []struct {
-		offset byte
-		bytes  string
-	}{{16, "abcd"}, {20, "efgh"}} {
-		data = append(data, 0, 0x41, seg.offset, 0x0b)
-		data = binary.AppendUvarint(data, uint64(len(seg.bytes)))
-		data = append(data, seg.bytes...)
+	// import "env" "g": global i32, immutable
+	section(sectionImport, []byte{1, 3, 'e', 'n', 'v', 1, 'g', kindGlobal, 0x7f, 0})
+	// global 1: mut i32 = 8; global 2: const i64 = -1 (ten-byte LEB128)
+	section(sectionGlobal, []byte{2,
+		0x7f, 1, 0x41, 8, 0x0b,
+		0x7e, 0, 0x42, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x0b})
+	// export "memory": memory 0
+	section(sectionExport, []byte{1, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0})
+	return m
+}
+
+func TestExportMutableGlobals(t *testing.T) {
+	out, err := ExportMutableGlobals(module(), "g.")
+	if err != nil {
+		t.Fatal(err)
 	}
-	m = append(m, sectionData)
-	m = binary.AppendUvarint(m, uint64(len(data)))
-	return append(m, data...)
+	names, err := ExportedGlobals(out, "g.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 || names[0] != "g.1" {
+		t.Fatalf("got exported globals %q, want [g.1] (index after the one import)", names)
+	}
+	if _, err := Sections(out); err != nil {
+		t.Fatalf("rewritten module does not parse: %v", err)
+	}
+	if again, _ := ExportedGlobals(module(), "g."); len(again) != 0 {
+		t.Fatalf("the original module changed: %q", again)
+	}
 }
 
 func TestStripCustom(t *testing.T) {
@@ -44,28 +61,8 @@ func TestStripCustom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(secs) != 2 || secs[0].Name != "name" || secs[1].ID != sectionData {
-		t.Fatalf("got sections %+v, want name and data", secs)
-	}
-}
-
-func TestMemoryAndZero(t *testing.T) {
-	m := module()
-	segs, err := DataSegments(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, image := Memory(segs)
-	if base != 16 || string(image) != "abcdefgh" {
-		t.Fatalf("got base %d image %q", base, image)
-	}
-	if n := ZeroMemory(m, segs, 18, 22); n != 4 {
-		t.Fatalf("zeroed %d bytes, want 4", n)
-	}
-	segs, _ = DataSegments(m)
-	_, image = Memory(segs)
-	if !bytes.Equal(image, []byte("ab\x00\x00\x00\x00gh")) {
-		t.Fatalf("got %q", image)
+	if len(secs) != 4 || secs[0].Name != "name" || secs[3].ID != sectionExport {
+		t.Fatalf("got sections %+v, want name, import, global, export", secs)
 	}
 }
 
@@ -81,7 +78,9 @@ func FuzzSections(f *testing.F) {
 	f.Add(module())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if _, err := Sections(data); err == nil {
-			DataSegments(data)
+			if out, err := ExportMutableGlobals(data, "g."); err == nil {
+				ExportedGlobals(out, "g.")
+			}
 			StripCustom(data, func(string) bool { return true })
 		}
 	})

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Builds the sandbox's Python runtime from source, offline, from Debian
+# packages only: CPython 3.13.5 for wasm32-wasi, optimised, without debug
+# information, and its standard library as a zip of bytecode. See README.md
+# beside this file for the recipe, the pinned inputs and the outputs' hashes.
+#
+# Usage: build.sh OUTDIR
+#   OUTDIR receives python.wasm (as linked, before `prepare`) and stdlib.zip.
+#   The native build of the same source stays in $ROOT/native (make bench
+#   compares with it).
+# The build happens under $ROOT (default /var/tmp/coderemote-cpython): a fixed
+# path, because the standard library's sysconfig data records build paths.
+set -euo pipefail
+
+OUT=${1:?usage: build.sh OUTDIR}
+ROOT=${ROOT:-/var/tmp/coderemote-cpython}
+JOBS=${JOBS:-$(nproc)}
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+PY_VERSION=3.13.5
+PY_ORIG=python3.13_${PY_VERSION}.orig.tar.xz
+PY_ORIG_SHA256=93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640
+WASI_LIBC_VERSION=0.0~git20241209.574b88d-2
+WASI_LIBC_DEB=wasi-libc_${WASI_LIBC_VERSION}_all.deb
+WASI_LIBC_SHA256=b7716260051d289248b7667f81fa2792c125d888ff51da3fa09c6272cc0bd11d
+# The optimisation level was measured: -O3 and --enable-big-digits=30 changed
+# little (≈5 %) over -O2 on this interpreter; see docs/performance.md.
+OPT_FLAGS="-DNDEBUG -O2"
+# CPython's own WASI link flags give an 8 MiB C stack, placed first in memory.
+STACK_SIZE=8388608
+# Reproducible: __DATE__ and __TIME__ (sys.version) come from here, not the clock.
+export SOURCE_DATE_EPOCH=1749254400 # 2025-06-07, CPython 3.13.5's tag
+
+log() { printf '== %s\n' "$*" >&2; }
+
+tools() {
+	local missing=()
+	for p in clang-16 lld-16 llvm-16 libclang-rt-16-dev-wasm32 make gcc pkg-config; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+	done
+	if ((${#missing[@]})); then
+		log "installing ${missing[*]}"
+		apt-get install -y -q "${missing[@]}"
+	fi
+}
+
+# trixie's source package has CPython 3.13.5; its wasi-libc binary package
+# (arch all) is recent enough (bookworm's 2022 one lacks pthread_t sizes).
+# The pin keeps trixie from ever being preferred for installs.
+trixie_sources() {
+	[ -f /etc/apt/sources.list.d/coderemote-trixie.sources ] && return
+	log "adding trixie (deb-src and deb, pinned to priority 1) to apt's sources"
+	cat >/etc/apt/sources.list.d/coderemote-trixie.sources <<'SRC'
+Types: deb deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	cat >/etc/apt/preferences.d/coderemote-trixie <<'PIN'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 1
+PIN
+	apt-get update -q
+}
+
+check() { # file sha256
+	local got
+	got=$(sha256sum "$1" | cut -d' ' -f1)
+	[ "$got" = "$2" ] || { echo "$1: SHA-256 $got, want $2" >&2; exit 1; }
+}
+
+inputs() {
+	mkdir -p "$ROOT/inputs"
+	cd "$ROOT/inputs"
+	if [ ! -f "$PY_ORIG" ] || [ ! -f "$WASI_LIBC_DEB" ]; then
+		trixie_sources
+		[ -f "$PY_ORIG" ] || apt-get source --download-only "python3.13/trixie"
+		[ -f "$WASI_LIBC_DEB" ] || apt-get download "wasi-libc=$WASI_LIBC_VERSION"
+	fi
+	check "$PY_ORIG" "$PY_ORIG_SHA256"
+	check "$WASI_LIBC_DEB" "$WASI_LIBC_SHA256"
+}
+
+source_tree() {
+	rm -rf "$ROOT/src" && mkdir -p "$ROOT/src"
+	tar -xf "$ROOT/inputs/$PY_ORIG" -C "$ROOT/src" --strip-components=1
+}
+
+native() {
+	log "native CPython $PY_VERSION (the build Python, and the benchmarks' reference)"
+	rm -rf "$ROOT/native" && mkdir -p "$ROOT/native"
+	cd "$ROOT/native"
+	"$ROOT/src/configure" -q --without-ensurepip >/dev/null
+	make -s -j"$JOBS" >/dev/null
+}
+
+# A directory that looks like a WASI SDK to Tools/wasm/wasi-env: clang-16
+# targeting wasm32-wasi with the extracted wasi-libc as its sysroot.
+fake_sdk() {
+	local sdk=$ROOT/wasi-sdk sysroot=$ROOT/wasi-libc/usr
+	rm -rf "$ROOT/wasi-libc" "$sdk"
+	dpkg-deb -x "$ROOT/inputs/$WASI_LIBC_DEB" "$ROOT/wasi-libc"
+	mkdir -p "$sdk/bin" "$sdk/share"
+	ln -s "$sysroot" "$sdk/share/wasi-sysroot"
+	for tool in clang clang-cpp clang++; do
+		local real=clang-16 extra=""
+		[ "$tool" = clang++ ] && real=clang++-16
+		[ "$tool" = clang-cpp ] && extra="-E"
+		printf '#!/bin/sh\nexec %s --target=wasm32-wasi --sysroot=%s %s "$@"\n' "$real" "$sysroot" "$extra" >"$sdk/bin/$tool"
+		chmod +x "$sdk/bin/$tool"
+	done
+	ln -s "$(command -v llvm-ar-16)" "$sdk/bin/llvm-ar"
+	ln -s "$(command -v llvm-ranlib-16)" "$sdk/bin/ranlib"
+	ln -s "$(command -v wasm-ld-16)" "$sdk/bin/wasm-ld"
+}
+
+wasi() {
+	log "CPython $PY_VERSION for wasm32-wasi ($OPT_FLAGS)"
+	rm -rf "$ROOT/wasi" && mkdir -p "$ROOT/wasi"
+	cd "$ROOT/wasi"
+	export WASI_SDK_PATH=$ROOT/wasi-sdk
+	CONFIG_SITE=$ROOT/src/Tools/wasm/config.site-wasm32-wasi OPT="$OPT_FLAGS" \
+		"$ROOT/src/Tools/wasm/wasi-env" "$ROOT/src/configure" -q -C \
+		--host=wasm32-wasi --build="$("$ROOT/src/config.guess")" \
+		--with-build-python="$ROOT/native/python" --without-ensurepip \
+		--disable-test-modules >/dev/null
+	"$ROOT/src/Tools/wasm/wasi-env" make -s -j"$JOBS" python.wasm pybuilddir.txt >/dev/null
+	grep -q -- "-z stack-size=$STACK_SIZE" Makefile || { echo "unexpected C stack size in the link flags" >&2; exit 1; }
+}
+
+stdlib() {
+	log "standard library zip"
+	local sysconfig
+	sysconfig=$ROOT/wasi/$(cat "$ROOT/wasi/pybuilddir.txt")
+	"$ROOT/native/python" -S "$HERE/stdlib_zip.py" "$ROOT/src/Lib" "$sysconfig" "$OUT/stdlib.zip"
+}
+
+main() {
+	mkdir -p "$OUT"
+	OUT=$(cd "$OUT" && pwd)
+	tools
+	inputs
+	source_tree
+	native
+	fake_sdk
+	wasi
+	stdlib
+	cp "$ROOT/wasi/python.wasm" "$OUT/python.wasm"
+	log "done: $OUT"
+	(cd "$OUT" && sha256sum python.wasm stdlib.zip) >&2
+}
+
+main
