@@ -198,7 +198,7 @@ func runFile(cfg config, log *slog.Logger) int {
 		defer f.Close()
 		stdin = f
 	}
-	cfg.sandbox.Workers, cfg.sandbox.QueueSize = 1, 1
+	cfg.sandbox.Workers, cfg.sandbox.QueueSize, cfg.sandbox.Standby = 1, 1, -1
 	pool, err := sandbox.NewPool(cfg.sandbox, log)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "coderemote:", err)

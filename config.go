@@ -45,6 +45,7 @@ var settings = []setting{
 	{"gemini-embedding-model", "CR_GEMINI_EMBEDDING_MODEL", "gemini-embedding-001", "the Gemini embedding model (768 dimensions)", "serve"},
 	{"cache-dir", "CR_CACHE_DIR", "", "compiled-module cache (default: DATA_DIR/cache; for run, the user cache directory)", "serve run"},
 	{"workers", "CR_WORKERS", strconv.Itoa(max(2, runtime.NumCPU())), "programs that run at once (one worker process each)", "serve"},
+	{"standby-workers", "CR_STANDBY_WORKERS", "1", "extra worker processes kept ready to take over from one stopped at its deadline (0: none)", "serve"},
 	{"queue-size", "CR_QUEUE_SIZE", strconv.Itoa(sandbox.DefaultQueueSize), "runs that may wait for a worker before requests get 503", "serve"},
 	{"memory-limit-mb", "CR_MEMORY_LIMIT_MB", "256", "memory cap of one program, MiB", "serve run"},
 	{"output-limit-kb", "CR_OUTPUT_LIMIT_KB", "1024", "cap on a run's stdout plus stderr, KiB", "serve run"},
@@ -130,6 +131,9 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 		c.shutdownTimeout = p.duration("shutdown-timeout")
 		c.sandbox.Workers = p.int("workers")
 		c.sandbox.QueueSize = p.int("queue-size")
+		if c.sandbox.Standby = p.count("standby-workers"); c.sandbox.Standby == 0 {
+			c.sandbox.Standby = -1 // sandbox.Config: zero means the default
+		}
 		c.server = server.Config{
 			MaxCodeBytes:   p.size("max-code-kb", 1<<10),
 			MaxStdinBytes:  p.size("max-stdin-kb", 1<<10),
@@ -260,6 +264,14 @@ func (p *parser) int(name string) int {
 	n, err := strconv.Atoi(p.str(name))
 	if err != nil || n <= 0 {
 		p.fail(name, envOf(name), fmt.Sprintf("must be a positive whole number, got %q", p.str(name)))
+	}
+	return n
+}
+
+func (p *parser) count(name string) int {
+	n, err := strconv.Atoi(p.str(name))
+	if err != nil || n < 0 {
+		p.fail(name, envOf(name), fmt.Sprintf("must be zero or a positive whole number, got %q", p.str(name)))
 	}
 	return n
 }

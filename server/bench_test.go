@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,8 +21,11 @@ import (
 )
 
 // The benchmarks measure runs end to end through POST /execute on a real
-// server, and the same programs under native CPython for comparison.
-// `make bench` prints them as a table (tools/benchtable).
+// server, and the same programs under native CPython for comparison: the
+// CPython 3.13 built from the same source as the sandbox's runtime (by
+// sandbox/runtime/build/build.sh, in /var/tmp/coderemote-cpython/native, or
+// CODEREMOTE_NATIVE_PYTHON313) and the system's python3. `make bench` prints
+// them as a table (tools/benchtable).
 
 var benchPrograms = []struct{ name, code string }{
 	{"hello", "print('hello')"},
@@ -26,15 +33,27 @@ var benchPrograms = []struct{ name, code string }{
 	{"fib25", "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(25))"},
 }
 
-func benchServer(b *testing.B) *httptest.Server {
-	p := newPool(b, sandbox.Config{}) // the default: one worker per core
+// cpuPrograms are timed inside the program: each prints its own time in ms.
+var cpuPrograms = []struct{ name, code string }{
+	{"fib25", "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nfib(25)"},
+	{"gensum", "sum(i * i for i in range(10**6))"},
+	{"dictstr", "words = ['w%d' % (i % 5000) for i in range(200000)]\ncounts = {}\nfor w in words:\n    counts[w] = counts.get(w, 0) + 1\ns = ','.join(sorted(counts, key=lambda k: (-counts[k], k)))\nlen(s.split(','))"},
+	{"pystone", "class Rec:\n    __slots__ = ('a', 'b', 'c')\n    def __init__(self, a, b, c):\n        self.a, self.b, self.c = a, b, c\n    def step(self, i):\n        self.a = i\n        self.b = self.a + 1\n        self.c = [self.a, self.b]\n        return self.c[0] + len(self.c)\ndef proc(r, n):\n    total = 0\n    for i in range(n):\n        total += r.step(i)\n        if total & 1:\n            total -= 1\n        elif i % 7 == 3:\n            total ^= 5\n    return total\nproc(Rec(0, 0, []), 300000)"},
+}
+
+func timedInside(code string) string {
+	return "import time\n_t = time.perf_counter()\n" + code + "\nprint((time.perf_counter() - _t) * 1000)\n"
+}
+
+func benchServer(b *testing.B) (*httptest.Server, *sandbox.Pool) {
+	p := newPool(b, sandbox.Config{}) // the default: 2 workers and 1 standby
 	srv := httptest.NewServer(New(Config{ExecuteRate: 1 << 30, ExecuteBurst: 1 << 30}, discardLog(), Deps{Runner: p}))
 	b.Cleanup(srv.Close)
-	for p.Stats().Ready < p.Stats().Workers { // wait for warm workers
+	for p.Stats().Ready < p.Stats().Workers+1 { // wait for warm workers
 		time.Sleep(20 * time.Millisecond)
 	}
 	post(b, srv.URL, "print(1)", 10) // and warm the path
-	return srv
+	return srv, p
 }
 
 func post(b *testing.B, url, code string, timeout float64) ExecutionResult {
@@ -62,8 +81,13 @@ func reportLatency(b *testing.B, samples []time.Duration) {
 	b.ReportMetric(0, "ns/op") // the percentiles say it better
 }
 
+func median(v []float64) float64 {
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
 func BenchmarkExecute(b *testing.B) {
-	srv := benchServer(b)
+	srv, _ := benchServer(b)
 	for _, prog := range benchPrograms {
 		b.Run(prog.name, func(b *testing.B) {
 			samples := make([]time.Duration, 0, b.N)
@@ -80,27 +104,68 @@ func BenchmarkExecute(b *testing.B) {
 	}
 }
 
+// BenchmarkNative starts `python -S -c CODE` as a subprocess per run.
 func BenchmarkNative(b *testing.B) {
-	python := nativePython(b)
-	for _, prog := range benchPrograms {
-		b.Run(prog.name, func(b *testing.B) {
-			samples := make([]time.Duration, 0, b.N)
-			for b.Loop() {
-				start := time.Now()
-				if out, err := exec.Command(python, "-S", "-c", prog.code).CombinedOutput(); err != nil {
-					b.Fatalf("%v: %s", err, out)
+	for _, py := range natives(b) {
+		for _, prog := range benchPrograms {
+			b.Run(py.name+"/"+prog.name, func(b *testing.B) {
+				samples := make([]time.Duration, 0, b.N)
+				for b.Loop() {
+					start := time.Now()
+					if out, err := exec.Command(py.path, "-S", "-c", prog.code).CombinedOutput(); err != nil {
+						b.Fatalf("%v: %s", err, out)
+					}
+					samples = append(samples, time.Since(start))
 				}
-				samples = append(samples, time.Since(start))
+				reportLatency(b, samples)
+			})
+		}
+	}
+}
+
+// BenchmarkInProgram is CPU-bound code timed inside the program, in the
+// sandbox (through POST /execute) and natively: the interpreter's speed,
+// without start-up.
+func BenchmarkInProgram(b *testing.B) {
+	srv, _ := benchServer(b)
+	for _, prog := range cpuPrograms {
+		code := timedInside(prog.code)
+		b.Run("sandbox/"+prog.name, func(b *testing.B) {
+			var ms []float64
+			for b.Loop() {
+				r := post(b, srv.URL, code, 30)
+				v, err := strconv.ParseFloat(strings.TrimSpace(r.Stdout), 64)
+				if !r.Success || err != nil {
+					b.Fatalf("run failed: %+v", r)
+				}
+				ms = append(ms, v)
 			}
-			reportLatency(b, samples)
+			b.ReportMetric(median(ms), "inprog-ms")
+			b.ReportMetric(0, "ns/op")
 		})
+		for _, py := range natives(b) {
+			b.Run(py.name+"/"+prog.name, func(b *testing.B) {
+				var ms []float64
+				for b.Loop() {
+					out, err := exec.Command(py.path, "-S", "-c", code).Output()
+					if err != nil {
+						b.Fatal(err)
+					}
+					v, _ := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+					ms = append(ms, v)
+				}
+				b.ReportMetric(median(ms), "inprog-ms")
+				b.ReportMetric(0, "ns/op")
+			})
+		}
 	}
 }
 
 // BenchmarkThroughput is runs per second of print('hello') with 1 and 8
-// clients posting back to back.
+// clients posting back to back, and the CPU time each run cost this process
+// (the server and the benchmark's own HTTP clients) plus its workers.
 func BenchmarkThroughput(b *testing.B) {
-	srv := benchServer(b)
+	srv, _ := benchServer(b)
 	for _, clients := range []int{1, 8} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			work := make(chan struct{})
@@ -114,13 +179,55 @@ func BenchmarkThroughput(b *testing.B) {
 					}
 				}()
 			}
-			start := time.Now()
+			cpu0, start := treeCPU(b), time.Now()
 			for b.Loop() {
 				work <- struct{}{}
 			}
 			close(work)
 			wg.Wait()
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "runs/s")
+			elapsed, cpu := time.Since(start), treeCPU(b)-cpu0
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "runs/s")
+			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/run")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// BenchmarkTimeout is a run stopped at a 300 ms deadline: while sleeping
+// (the instance is rewound, the worker stays) and while computing (the
+// worker is killed and replaced). It reports the CPU time and worker
+// restarts each cost, and the latency of a print('hello') sent the moment
+// the timed-out result arrives, while the replacement starts.
+func BenchmarkTimeout(b *testing.B) {
+	srv, p := benchServer(b)
+	for _, prog := range []struct{ name, code string }{
+		{"sleep", "import time\ntime.sleep(60)"},
+		{"loop", "while True: pass"},
+	} {
+		b.Run(prog.name, func(b *testing.B) {
+			var after []time.Duration
+			restarts0 := p.Stats().Restarts
+			var cpu time.Duration
+			for b.Loop() {
+				for p.Stats().Ready < p.Stats().Workers+1 { // the standby is back
+					time.Sleep(10 * time.Millisecond)
+				}
+				cpu0 := treeCPU(b)
+				if r := post(b, srv.URL, prog.code, 0.3); !r.TimedOut {
+					b.Fatalf("did not time out: %+v", r)
+				}
+				start := time.Now()
+				post(b, srv.URL, "print('hello')", 10)
+				after = append(after, time.Since(start))
+				for p.Stats().Ready < p.Stats().Workers+1 {
+					time.Sleep(10 * time.Millisecond)
+				}
+				cpu += treeCPU(b) - cpu0
+			}
+			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(p.Stats().Restarts-restarts0)/float64(b.N), "restarts/op")
+			slices.Sort(after)
+			b.ReportMetric(float64(after[len(after)/2].Microseconds())/1000, "hello-after-p50-ms")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
@@ -129,10 +236,11 @@ func BenchmarkThroughput(b *testing.B) {
 // BenchmarkDeadlineOverrun is how long past a 1 s deadline a busy program
 // is stopped and its result returned.
 func BenchmarkDeadlineOverrun(b *testing.B) {
-	srv := benchServer(b)
+	srv, _ := benchServer(b)
 	for _, prog := range []struct{ name, code string }{
 		{"python_loop", "while True: pass"},
 		{"long_c_call", "x = 10**10**8"},
+		{"sleep", "import time\ntime.sleep(60)"},
 	} {
 		b.Run(prog.name, func(b *testing.B) {
 			samples := make([]time.Duration, 0, b.N)
@@ -148,16 +256,101 @@ func BenchmarkDeadlineOverrun(b *testing.B) {
 	}
 }
 
-// nativePython finds the real python3 executable (not a shim script such as
-// pyenv's, whose start-up would be counted against native CPython).
-func nativePython(b *testing.B) string {
-	path, err := exec.LookPath("python3")
-	if err != nil {
-		b.Skip("no python3 on PATH")
+// BenchmarkWorkerMemory is the resident memory of each idle worker process
+// after 200 runs, and of the server process itself.
+func BenchmarkWorkerMemory(b *testing.B) {
+	srv, _ := benchServer(b)
+	for b.Loop() {
+		for i := range 200 {
+			post(b, srv.URL, benchPrograms[i%len(benchPrograms)].code, 10)
+		}
 	}
-	out, err := exec.Command(path, "-c", "import sys; print(sys.executable)").Output()
-	if err != nil {
+	time.Sleep(200 * time.Millisecond)
+	var worst int
+	for _, pid := range children() {
+		worst = max(worst, rss(pid))
+	}
+	b.ReportMetric(float64(worst)/(1<<20), "worker-rss-MiB")
+	b.ReportMetric(float64(rss(os.Getpid()))/(1<<20), "server-rss-MiB")
+	b.ReportMetric(0, "ns/op")
+}
+
+type python struct{ name, path string }
+
+// natives are the native interpreters to compare with: CPython 3.13 built
+// from the runtime's source, and the system's python3 (its real executable,
+// not a shim script such as pyenv's, whose start-up would count).
+func natives(b *testing.B) []python {
+	var out []python
+	p313 := os.Getenv("CODEREMOTE_NATIVE_PYTHON313")
+	if p313 == "" {
+		p313 = "/var/tmp/coderemote-cpython/native/python"
+	}
+	if _, err := os.Stat(p313); err == nil {
+		out = append(out, python{"native313", p313})
+	}
+	if path, err := exec.LookPath("python3"); err == nil {
+		real, err := exec.Command(path, "-c", "import sys; print(sys.executable)").Output()
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, python{"system", strings.TrimSpace(string(real))})
+	}
+	return out
+}
+
+// treeCPU is the user+system CPU time of this process, its live children
+// (the workers) and the children it has reaped (workers it replaced).
+func treeCPU(b *testing.B) time.Duration {
+	ticks := procTicks(os.Getpid())
+	for _, pid := range children() {
+		ticks += procTicks(pid)
+	}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
 		b.Fatal(err)
 	}
-	return strings.TrimSpace(string(out))
+	reaped := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ticks)*10*time.Millisecond + reaped // USER_HZ is 100 on Linux
+}
+
+func procTicks(pid int) int64 {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return utime + stime
+}
+
+// children lists this process's child processes.
+func children() []int {
+	me := strconv.Itoa(os.Getpid())
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var pids []int
+	for _, d := range dirs {
+		stat, err := os.ReadFile(d)
+		if err != nil {
+			continue
+		}
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+		if len(fields) > 1 && fields[1] == me {
+			pid, _ := strconv.Atoi(strings.Split(d, "/")[2])
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func rss(pid int) int {
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return kb << 10
+		}
+	}
+	return 0
 }

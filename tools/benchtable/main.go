@@ -58,24 +58,55 @@ func main() {
 
 func printTable(w io.Writer, m metrics) {
 	fmt.Fprintf(w, "\nCode Remote benchmarks (%d cores, %s/%s)\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "%-28s %10s %10s %12s %12s %8s\n", "POST /execute", "p50 ms", "p95 ms", "native p50", "native p95", "ratio")
+	fmt.Fprintf(w, "%-22s %9s %9s %14s %9s %14s %9s\n", "POST /execute", "p50 ms", "p95 ms", "3.13 native p50", "ratio", "python3 p50", "ratio")
 	for _, prog := range []string{"hello", "import_json", "fib25"} {
-		cr, nat := m["BenchmarkExecute/"+prog], m["BenchmarkNative/"+prog]
-		ratio := "-"
-		if nat["p50-ms"] > 0 {
-			ratio = fmt.Sprintf("%.1f×", cr["p50-ms"]/nat["p50-ms"])
+		cr := m["BenchmarkExecute/"+prog]
+		fmt.Fprintf(w, "%-22s %9.1f %9.1f", prog, cr["p50-ms"], cr["p95-ms"])
+		for _, py := range []string{"native313", "system"} {
+			nat := m["BenchmarkNative/"+py+"/"+prog]
+			fmt.Fprintf(w, " %14s %9s", num(nat["p50-ms"]), ratio(cr["p50-ms"], nat["p50-ms"]))
 		}
-		fmt.Fprintf(w, "%-28s %10.1f %10.1f %12.1f %12.1f %8s\n", prog, cr["p50-ms"], cr["p95-ms"], nat["p50-ms"], nat["p95-ms"], ratio)
+		fmt.Fprintln(w)
 	}
-	one, eight := m["BenchmarkThroughput/clients=1"]["runs/s"], m["BenchmarkThroughput/clients=8"]["runs/s"]
-	fmt.Fprintf(w, "\n%-28s %10s\n", "throughput of print('hello')", "runs/s")
-	fmt.Fprintf(w, "%-28s %10.1f\n%-28s %10.1f\n", "1 client", one, "8 clients", eight)
-	if one > 0 {
-		fmt.Fprintf(w, "%-28s %9.2f×\n", "8 clients / 1 client", eight/one)
+	fmt.Fprintf(w, "\n%-22s %9s %14s %9s %14s %9s\n", "timed inside, ms", "sandbox", "3.13 native", "ratio", "python3", "ratio")
+	for _, prog := range []string{"fib25", "gensum", "dictstr", "pystone"} {
+		cr := m["BenchmarkInProgram/sandbox/"+prog]["inprog-ms"]
+		fmt.Fprintf(w, "%-22s %9.1f", prog, cr)
+		for _, py := range []string{"native313", "system"} {
+			nat := m["BenchmarkInProgram/"+py+"/"+prog]["inprog-ms"]
+			fmt.Fprintf(w, " %14s %9s", num(nat), ratio(cr, nat))
+		}
+		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\n%-28s %10s %10s\n", "stopped past a 1 s deadline", "p50 ms", "p95 ms")
-	for _, prog := range []string{"python_loop", "long_c_call"} {
+	fmt.Fprintf(w, "\n%-22s %9s %12s\n", "print('hello')", "runs/s", "CPU ms/run")
+	for _, c := range []string{"1", "8"} {
+		t := m["BenchmarkThroughput/clients="+c]
+		fmt.Fprintf(w, "%-22s %9.1f %12.2f\n", c+" client(s)", t["runs/s"], t["cpu-ms/run"])
+	}
+	fmt.Fprintf(w, "\n%-22s %9s %12s %18s\n", "timed out at 300 ms", "CPU ms", "restarts", "hello after, ms")
+	for _, prog := range []string{"sleep", "loop"} {
+		t := m["BenchmarkTimeout/"+prog]
+		fmt.Fprintf(w, "%-22s %9.1f %12.2f %18.1f\n", prog, t["cpu-ms/op"], t["restarts/op"], t["hello-after-p50-ms"])
+	}
+	fmt.Fprintf(w, "\n%-22s %9s %9s\n", "past a 1 s deadline", "p50 ms", "p95 ms")
+	for _, prog := range []string{"python_loop", "long_c_call", "sleep"} {
 		d := m["BenchmarkDeadlineOverrun/"+prog]
-		fmt.Fprintf(w, "%-28s %10.1f %10.1f\n", prog, d["p50-ms"], d["p95-ms"])
+		fmt.Fprintf(w, "%-22s %9.1f %9.1f\n", prog, d["p50-ms"], d["p95-ms"])
 	}
+	mem := m["BenchmarkWorkerMemory"]
+	fmt.Fprintf(w, "\n%-22s %9.1f MiB\n%-22s %9.1f MiB\n", "idle worker RSS", mem["worker-rss-MiB"], "server RSS", mem["server-rss-MiB"])
+}
+
+func num(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
 }
