@@ -47,6 +47,10 @@ var settings = []setting{
 	{"workers", "CR_WORKERS", strconv.Itoa(max(2, runtime.NumCPU())), "programs that run at once (one worker process each)", "serve"},
 	{"standby-workers", "CR_STANDBY_WORKERS", "1", "extra worker processes kept ready to take over from one stopped at its deadline (0: none)", "serve"},
 	{"queue-size", "CR_QUEUE_SIZE", strconv.Itoa(sandbox.DefaultQueueSize), "runs that may wait for a worker before requests get 503", "serve"},
+	{"queue-wait", "CR_QUEUE_WAIT", sandbox.DefaultQueueWait.String(), "longest a run waits for a worker before its request gets 503", "serve"},
+	{"client-runs", "CR_CLIENT_RUNS", strconv.Itoa(sandbox.DefaultClientRuns), "runs one client (address, or user times its share) may have running or waiting", "serve"},
+	{"client-budget", "CR_CLIENT_BUDGET", sandbox.DefaultBudget.String(), "worker time one client (address, or user times its share) may use per minute", "serve"},
+	{"user-share", "CR_USER_SHARE", strconv.Itoa(server.DefaultUserShare), "a signed-in user's weight against an anonymous address in scheduling, runs and budget", "serve"},
 	{"memory-limit-mb", "CR_MEMORY_LIMIT_MB", "256", "memory cap of one program, MiB", "serve run"},
 	{"output-limit-kb", "CR_OUTPUT_LIMIT_KB", "1024", "cap on a run's stdout plus stderr, KiB", "serve run"},
 	{"max-code-kb", "CR_MAX_CODE_KB", "64", "largest program accepted, KiB", "serve"},
@@ -131,6 +135,9 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 		c.shutdownTimeout = p.duration("shutdown-timeout")
 		c.sandbox.Workers = p.int("workers")
 		c.sandbox.QueueSize = p.int("queue-size")
+		c.sandbox.MaxQueueWait = p.duration("queue-wait")
+		c.sandbox.ClientRuns = p.int("client-runs")
+		c.sandbox.ClientBudget = p.duration("client-budget")
 		if c.sandbox.Standby = p.count("standby-workers"); c.sandbox.Standby == 0 {
 			c.sandbox.Standby = -1 // sandbox.Config: zero means the default
 		}
@@ -142,6 +149,7 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 			RequireAccount: !p.bool("anonymous-execution"),
 			ExecuteRate:    p.int("rate-execute"),
 			ExecuteBurst:   p.int("rate-execute-burst"),
+			UserShare:      p.int("user-share"),
 			TrustProxy:     p.bool("trust-proxy"),
 			WSOrigins:      p.list("ws-origins"),
 		}

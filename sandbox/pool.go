@@ -33,7 +33,8 @@ type Pool struct {
 	log      *slog.Logger
 	command  string
 	slots    chan struct{} // admitted runs: running plus queued
-	busy     chan struct{} // runs on a worker now, at most Workers
+	queue    *fairQueue    // worker slots, at most Workers runs at once
+	clients  *admission
 	idle     chan *proc
 	shutdown chan struct{}
 	seq      atomic.Uint64
@@ -52,6 +53,7 @@ type Stats struct {
 	Ready    int   // idle and warm
 	Running  int   // runs on a worker now
 	Queued   int   // runs waiting for a worker
+	Clients  int   // clients with runs waiting for a worker
 	Restarts int64 // workers replaced since start
 }
 
@@ -73,7 +75,8 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 		log:      log,
 		command:  command,
 		slots:    make(chan struct{}, cfg.Workers+cfg.QueueSize),
-		busy:     make(chan struct{}, cfg.Workers),
+		queue:    newFairQueue(cfg.Workers),
+		clients:  newAdmission(cfg.ClientRuns, cfg.ClientBudget),
 		idle:     make(chan *proc, cfg.Workers+cfg.Standby),
 		shutdown: make(chan struct{}),
 		procs:    map[*proc]struct{}{},
@@ -91,20 +94,23 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 
 // Stats reports the pool's current state.
 func (p *Pool) Stats() Stats {
-	running := int(p.running.Load())
+	queued, clients := p.queue.waiting()
 	return Stats{
 		Workers:  p.cfg.Workers,
 		Ready:    len(p.idle),
-		Running:  running,
-		Queued:   max(0, len(p.slots)-running),
+		Running:  int(p.running.Load()),
+		Queued:   queued,
+		Clients:  clients,
 		Restarts: p.restarts.Load(),
 	}
 }
 
 // Run runs one program and returns its result. The error is ErrBusy when
-// the queue is full and ErrClosed when the pool is shutting down; a program
-// that fails in any way is a Result, not an error. Cancelling ctx stops the
-// program and yields a Result with error type Cancelled.
+// the queue is full, a *LimitError when the request's client is over its
+// limits, ErrQueueTimeout when no worker became free in time, and ErrClosed
+// when the pool is shutting down; a program that fails in any way is a
+// Result, not an error. Cancelling ctx stops the program and yields a Result
+// with error type Cancelled.
 func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	p.mu.Lock()
 	if p.closed {
@@ -114,20 +120,34 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	p.inflight.Add(1)
 	p.mu.Unlock()
 	defer p.inflight.Done()
+	if req.Client != "" {
+		if err := p.clients.admit(req.Client, req.Share, time.Now()); err != nil {
+			return Result{}, err
+		}
+	}
+	var started time.Time
+	defer func() {
+		if req.Client != "" {
+			var held time.Duration
+			if !started.IsZero() {
+				held = time.Since(started)
+			}
+			p.clients.done(req.Client, req.Share, held, time.Now())
+		}
+	}()
 	select {
 	case p.slots <- struct{}{}:
 	default:
 		return Result{}, ErrBusy
 	}
 	defer func() { <-p.slots }()
-	select {
-	case p.busy <- struct{}{}:
-	case <-ctx.Done():
+	switch err := p.queue.acquire(ctx, req.Client, req.Share, p.cfg.MaxQueueWait); {
+	case errors.Is(err, ErrQueueTimeout):
+		return Result{}, err
+	case err != nil:
 		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
-	case <-p.shutdown:
-		return Result{}, ErrClosed
 	}
-	defer func() { <-p.busy }()
+	defer p.queue.release()
 	w, err := p.takeWorker(ctx)
 	if err != nil {
 		return Result{}, err
@@ -135,6 +155,7 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	if w == nil {
 		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 	}
+	started = time.Now()
 	p.running.Add(1)
 	if req.OnStart != nil {
 		req.OnStart()

@@ -35,6 +35,15 @@ type Config struct {
 	Standby int
 	// QueueSize is how many runs may wait for a worker before Run returns ErrBusy.
 	QueueSize int
+	// MaxQueueWait bounds how long a run waits for a worker before Run
+	// returns ErrQueueTimeout.
+	MaxQueueWait time.Duration
+	// ClientRuns is how many runs one client (Request.Client) may have
+	// running or waiting at once, per unit of its share.
+	ClientRuns int
+	// ClientBudget is the worker time one client may use per minute, per
+	// unit of its share (up to one minute's worth at once).
+	ClientBudget time.Duration
 	// MemoryLimit caps each program's linear memory, in bytes.
 	MemoryLimit int
 	// OutputLimit caps stdout plus stderr of one run, in bytes.
@@ -58,6 +67,9 @@ const (
 	DefaultMemoryLimit = 256 << 20
 	DefaultOutputLimit = 1 << 20
 	DefaultQueueSize   = 64
+	DefaultQueueWait   = 30 * time.Second
+	DefaultClientRuns  = 8
+	DefaultBudget      = time.Minute
 )
 
 func (c Config) withDefaults() Config {
@@ -70,6 +82,15 @@ func (c Config) withDefaults() Config {
 	c.Standby = max(c.Standby, 0)
 	if c.QueueSize <= 0 {
 		c.QueueSize = DefaultQueueSize
+	}
+	if c.MaxQueueWait <= 0 {
+		c.MaxQueueWait = DefaultQueueWait
+	}
+	if c.ClientRuns <= 0 {
+		c.ClientRuns = DefaultClientRuns
+	}
+	if c.ClientBudget <= 0 {
+		c.ClientBudget = DefaultBudget
 	}
 	if c.MemoryLimit <= 0 {
 		c.MemoryLimit = DefaultMemoryLimit
@@ -95,6 +116,14 @@ const (
 type Request struct {
 	Code    string
 	Timeout time.Duration
+	// Client says who asked (a user, else a client address). Runs waiting
+	// for a worker are served round-robin across clients, and each client
+	// is held to Config.ClientRuns and Config.ClientBudget. Empty: a client
+	// without limits (the command line, tests).
+	Client string
+	// Share weighs the client: its turns in the round-robin, its runs and
+	// its budget are multiplied by it (0 means 1).
+	Share int
 	// Input is the start of the program's standard input, delivered with
 	// the program.
 	Input []byte

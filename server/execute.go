@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -165,6 +166,23 @@ type caller struct {
 	ip   string
 }
 
+// key identifies the caller to the sandbox's fair scheduling: the user if
+// signed in, else the client address.
+func (c caller) key() string {
+	if c.user != nil {
+		return "user:" + c.user.ID
+	}
+	return "ip:" + c.ip
+}
+
+// shareOf is the caller's weight in the sandbox's scheduling.
+func (s *Server) shareOf(c caller) int {
+	if c.user != nil {
+		return s.cfg.UserShare
+	}
+	return 1
+}
+
 func (c caller) userID() string {
 	if c.user == nil {
 		return ""
@@ -236,6 +254,7 @@ func (s *Server) runJob(ctx context.Context, c caller, id string, p runParams, h
 	start := time.Now()
 	res, err := s.runner.Run(ctx, sandbox.Request{
 		Code: p.Code, Timeout: p.Timeout, Input: []byte(p.Stdin), Stdin: h.stdin,
+		Client: c.key(), Share: s.shareOf(c),
 		OnStart:        func() { s.jobs.setRunning(id); callIf(h.started) },
 		OnOutput:       h.output,
 		OnWaitingInput: h.waiting,
@@ -243,9 +262,23 @@ func (s *Server) runJob(ctx context.Context, c caller, id string, p runParams, h
 	elapsed := time.Since(start)
 	if err != nil {
 		s.jobs.remove(id)
-		if errors.Is(err, sandbox.ErrBusy) {
+		var limit *sandbox.LimitError
+		switch {
+		case errors.Is(err, sandbox.ErrBusy):
 			s.metrics.observeExecution("rejected_busy", elapsed)
 			return ExecutionResult{}, errOverloaded(2 * time.Second)
+		case errors.Is(err, sandbox.ErrQueueTimeout):
+			s.metrics.observeExecution("rejected_queue_wait", elapsed)
+			return ExecutionResult{}, &httpError{Status: http.StatusServiceUnavailable, Code: "overloaded",
+				Msg: "no sandbox worker became free in time; try again shortly", RetryAfter: 5 * time.Second}
+		case errors.As(err, &limit):
+			s.metrics.observeExecution("rejected_client_"+limit.Reason, elapsed)
+			msg := "you have too many runs in progress; wait for one to finish"
+			if limit.Reason == "budget" {
+				msg = "your runs have used this minute's share of the sandbox; try again in " +
+					strconv.Itoa(retrySeconds(limit.RetryAfter)) + " s"
+			}
+			return ExecutionResult{}, &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", Msg: msg, RetryAfter: limit.RetryAfter}
 		}
 		return ExecutionResult{}, errUnavailable("the sandbox is not available: " + err.Error())
 	}

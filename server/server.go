@@ -60,6 +60,10 @@ type Config struct {
 	// ExecuteRate and ExecuteBurst limit runs per client IP per minute.
 	ExecuteRate  int
 	ExecuteBurst int
+	// UserShare is a signed-in user's weight in the sandbox's fair
+	// scheduling, against 1 for an anonymous client address: its turns, the
+	// runs it may have at once and its budget of worker time.
+	UserShare int
 	// TrustProxy takes the client address from X-Forwarded-For (set it only
 	// behind a proxy that overwrites that header).
 	TrustProxy bool
@@ -79,6 +83,7 @@ const (
 	DefaultTimeout       = 30 * time.Second
 	DefaultExecuteRate   = 120
 	DefaultExecuteBurst  = 60
+	DefaultUserShare     = 2
 )
 
 func (c Config) withDefaults() Config {
@@ -100,6 +105,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ExecuteBurst <= 0 {
 		c.ExecuteBurst = DefaultExecuteBurst
+	}
+	if c.UserShare <= 0 {
+		c.UserShare = DefaultUserShare
 	}
 	a := &c.Auth
 	if a.TokenTTL <= 0 {

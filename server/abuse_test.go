@@ -1,0 +1,110 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+// postFrom runs POST /execute as a client at addr.
+func postFrom(s *Server, addr, code string, timeout float64) (int, ExecutionResult, http.Header) {
+	body, _ := json.Marshal(map[string]any{"code": code, "timeout_seconds": timeout})
+	req := httptest.NewRequest("POST", "/execute", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.RemoteAddr = addr + ":40000"
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	var res ExecutionResult
+	json.Unmarshal(rec.Body.Bytes(), &res)
+	return rec.Code, res, rec.Header()
+}
+
+// TestOneClientCannotStarveAnother: an attacker keeps as many runs going as
+// it may — sleeping, computing past the deadline, flooding output — and a
+// victim's print(1), sent in the middle of it, still completes within one
+// run's time limit of its own run time; the attacker's runs past its share
+// get 429 with Retry-After.
+func TestOneClientCannotStarveAnother(t *testing.T) {
+	p := newPool(t, sandbox.Config{Workers: 2, QueueSize: 64, ClientRuns: 4, OutputLimit: 64 << 10})
+	s := New(Config{ExecuteRate: 1 << 20, ExecuteBurst: 1 << 20}, discardLog(), Deps{Runner: p})
+	const limit = 2.0 // seconds: the attacker's time limit, and the bound on the victim's wait
+	attacks := []string{
+		"import time\ntime.sleep(30)",
+		"while True:\n    pass",
+		"while True:\n    print('x' * 1000)",
+		"import time\nx = [0] * 10**6\ntime.sleep(30)",
+	}
+	stop := make(chan struct{})
+	var rejected, sent atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 12 { // more than the attacker may have at once
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; ; j++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				sent.Add(1)
+				code, _, hdr := postFrom(s, "203.0.113.7", attacks[(i+j)%len(attacks)], limit)
+				if code == http.StatusTooManyRequests {
+					if hdr.Get("Retry-After") == "" {
+						t.Error("429 without Retry-After")
+					}
+					rejected.Add(1)
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	defer func() { close(stop); wg.Wait() }()
+	time.Sleep(1500 * time.Millisecond) // the attack is in full swing
+	for range 3 {
+		start := time.Now()
+		code, res, _ := postFrom(s, "198.51.100.9", "print(1)", 10)
+		waited := time.Since(start)
+		if code != http.StatusOK || res.Stdout != "1\n" {
+			t.Fatalf("victim got %d %+v", code, res)
+		}
+		t.Logf("victim waited %s (run %.1f ms)", waited, res.ExecutionTimeMS)
+		if bound := time.Duration(limit*float64(time.Second)) + time.Duration(res.ExecutionTimeMS*float64(time.Millisecond)) + 500*time.Millisecond; waited > bound {
+			t.Fatalf("the victim waited %s, more than one run's time limit (%.0f s) past its own run", waited, limit)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if rejected.Load() == 0 {
+		t.Fatalf("none of the attacker's %d requests were refused", sent.Load())
+	}
+}
+
+// TestBudgetOfWorkerTime: sleeping runs are charged for the worker time
+// they hold; once a client has used its budget it gets 429 until the budget
+// refills, while another client is served.
+func TestBudgetOfWorkerTime(t *testing.T) {
+	p := newPool(t, sandbox.Config{Workers: 2, ClientBudget: 2 * time.Second})
+	s := New(Config{ExecuteRate: 1 << 20, ExecuteBurst: 1 << 20}, discardLog(), Deps{Runner: p})
+	for i := 0; ; i++ {
+		code, _, hdr := postFrom(s, "203.0.113.8", "import time\ntime.sleep(0.8)", 5)
+		if code == http.StatusTooManyRequests {
+			if hdr.Get("Retry-After") == "" || i < 2 {
+				t.Fatalf("429 after %d runs (Retry-After %q): want it after ≈ 2 s of sleeping", i, hdr.Get("Retry-After"))
+			}
+			break
+		}
+		if code != http.StatusOK || i > 5 {
+			t.Fatalf("run %d: status %d, want 429 once 2 s of worker time is used", i, code)
+		}
+	}
+	if code, res, _ := postFrom(s, "198.51.100.10", "print(2)", 5); code != http.StatusOK || res.Stdout != "2\n" {
+		t.Fatalf("another client got %d %+v", code, res)
+	}
+}
