@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -83,6 +84,47 @@ func openStore(cfg config, log *slog.Logger) (*store.DB, error) {
 	return db, nil
 }
 
+// securePrivateFiles makes the data directory private (0700) and the SQLite
+// database's files 0600 — the database holds the secret that signs tokens —
+// creating them so, and fixing looser modes left by older versions with a
+// warning.
+func securePrivateFiles(dir string, sqlite bool, log *slog.Logger) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	fix := func(path string, want os.FileMode) error {
+		info, err := os.Stat(path)
+		if err != nil || info.Mode().Perm()&^want == 0 {
+			return nil
+		}
+		log.Warn("tightening the permissions of a private file", "path", path,
+			"was", info.Mode().Perm().String(), "now", want.String())
+		if err := os.Chmod(path, want); err != nil {
+			return fmt.Errorf("permissions of %s: %w", path, err)
+		}
+		return nil
+	}
+	if err := fix(dir, 0o700); err != nil {
+		return err
+	}
+	if !sqlite {
+		return nil
+	}
+	db := filepath.Join(dir, "coderemote.db")
+	f, err := os.OpenFile(db, os.O_RDWR|os.O_CREATE, 0o600) // SQLite gives its -wal and -shm files the same mode
+	if err != nil {
+		return fmt.Errorf("database file %s: %w", db, err)
+	}
+	f.Close()
+	files, _ := filepath.Glob(db + "*")
+	for _, path := range files {
+		if err := fix(path, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func migrate(cfg config, log *slog.Logger) error {
 	db, err := openStore(cfg, log)
 	if err != nil {
@@ -107,8 +149,8 @@ func jwtSecret(cfg config, db *store.DB) ([]byte, error) {
 }
 
 func serve(cfg config, log *slog.Logger) error {
-	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
-		return fmt.Errorf("data directory: %w", err)
+	if err := securePrivateFiles(cfg.dataDir, cfg.databaseURL == "", log); err != nil {
+		return err
 	}
 	db, err := openStore(cfg, log)
 	if err != nil {
@@ -142,7 +184,12 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := httpServer(srv, httpTimeouts{
+		header: 10 * time.Second, body: time.Minute, idle: 2 * time.Minute,
+		// the longest a synchronous run may take to answer: its queue wait,
+		// its time limit, and the output it sends
+		write: cfg.sandbox.MaxQueueWait + cfg.server.MaxTimeout + time.Minute,
+	})
 	log.Info("Code Remote is running", "url", "http://"+displayAddr(ln.Addr()), "version", version, "data_dir", cfg.dataDir)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -159,6 +206,16 @@ func serve(cfg config, log *slog.Logger) error {
 
 // shutdown lets running programs finish within grace, cancels the rest (their
 // clients still get a result), then closes connections and workers.
+type httpTimeouts struct{ header, body, write, idle time.Duration }
+
+// httpServer bounds how long a client may take to send a request (slow
+// clients trickling bytes are cut off), how long a response may take, and
+// how long an idle connection stays open. WebSockets clear the read and
+// write deadlines when they upgrade (server/ws.go).
+func httpServer(h http.Handler, t httpTimeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.header, ReadTimeout: t.body, WriteTimeout: t.write, IdleTimeout: t.idle}
+}
+
 func shutdown(grace time.Duration, httpSrv *http.Server, srv *server.Server, pool *sandbox.Pool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()

@@ -4,14 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -165,4 +170,85 @@ func waitWorkersReady(t *testing.T, url string, n int) {
 		}
 	}
 	t.Fatalf("%d workers never became ready", n)
+}
+
+func TestPrivateFilesAreTightened(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "coderemote.db")
+	for _, f := range []string{db, db + "-wal"} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logged bytes.Buffer
+	if err := securePrivateFiles(dir, true, slog.New(slog.NewTextHandler(&logged, nil))); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{dir: 0o700, db: 0o600, db + "-wal": 0o600} {
+		info, err := os.Stat(path)
+		if err != nil || info.Mode().Perm() != want {
+			t.Fatalf("%s: mode %v (%v), want %v", path, info.Mode().Perm(), err, want)
+		}
+	}
+	if !strings.Contains(logged.String(), "tightening") {
+		t.Fatalf("no warning logged: %s", logged.String())
+	}
+	fresh := filepath.Join(t.TempDir(), "new")
+	if err := securePrivateFiles(fresh, true, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(filepath.Join(fresh, "coderemote.db")); info == nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("a new database file is not created 0600: %v", info)
+	}
+}
+
+// TestTrickledRequestsAreCut: 300 clients that send their requests a byte
+// at a time are disconnected by the server's timeouts.
+func TestTrickledRequestsAreCut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httpServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body) }),
+		httpTimeouts{header: 500 * time.Millisecond, body: time.Second, write: time.Second, idle: time.Second})
+	go srv.Serve(ln)
+	defer srv.Close()
+	var wg sync.WaitGroup
+	var cut atomic.Int64
+	for i := range 300 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer c.Close()
+			msg := "POST /execute HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+			if i%2 == 0 {
+				msg = "POST /execute HTTP/1.1\r\nHost: x\r\n" // never finishes its headers
+			}
+			c.Write([]byte(msg))
+			deadline := time.Now().Add(10 * time.Second)
+			for time.Now().Before(deadline) {
+				if _, err := c.Write([]byte("x")); err != nil {
+					cut.Add(1)
+					return
+				}
+				c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+				if _, err := c.Read(make([]byte, 512)); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+					cut.Add(1)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if cut.Load() != 300 {
+		t.Fatalf("%d of 300 trickling connections were cut", cut.Load())
+	}
 }

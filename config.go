@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -65,7 +66,10 @@ var settings = []setting{
 	{"rate-execute-burst", "CR_RATE_EXECUTE_BURST", strconv.Itoa(server.DefaultExecuteBurst), "runs a client IP may make at once before the rate applies", "serve"},
 	{"rate-execute-user", "CR_RATE_EXECUTE_USER", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per signed-in user", "serve"},
 	{"rate-auth", "CR_RATE_AUTH", "10", "sign-in and registration attempts per minute per client IP", "serve"},
-	{"trust-proxy", "CR_TRUST_PROXY", "false", "take client IPs from X-Forwarded-For (only behind a proxy that sets it)", "serve"},
+	{"trust-proxy", "CR_TRUST_PROXY", "false", "behind exactly one proxy that appends to X-Forwarded-For: the client is its rightmost entry", "serve"},
+	{"cors-origins", "CR_CORS_ORIGINS", "", "other origins whose pages may call the API (comma-separated, e.g. https://app.example.com)", "serve"},
+	{"metrics-token", "CR_METRICS_TOKEN", "", "bearer token that GET /metrics requires (default: /metrics is open)", "serve"},
+	{"trusted-proxies", "CR_TRUSTED_PROXIES", "", "networks of proxies whose X-Forwarded-For entries are believed (comma-separated CIDRs): the client is the rightmost entry outside them", "serve"},
 	{"ws-origins", "CR_WS_ORIGINS", "", "other origins allowed to open WebSockets (comma-separated host patterns)", "serve"},
 	{"shutdown-timeout", "CR_SHUTDOWN_TIMEOUT", "10s", "on SIGTERM, how long running programs may finish before they are cancelled", "serve"},
 	{"log-format", "CR_LOG_FORMAT", "text", "log format: text or json", "serve run migrate"},
@@ -151,6 +155,9 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 			ExecuteBurst:   p.int("rate-execute-burst"),
 			UserShare:      p.int("user-share"),
 			TrustProxy:     p.bool("trust-proxy"),
+			TrustedProxies: p.prefixes("trusted-proxies"),
+			CORSOrigins:    p.list("cors-origins"),
+			MetricsToken:   p.str("metrics-token"),
 			WSOrigins:      p.list("ws-origins"),
 		}
 		if p.err == nil && c.server.DefaultTimeout > c.server.MaxTimeout {
@@ -274,6 +281,24 @@ func (p *parser) int(name string) int {
 		p.fail(name, envOf(name), fmt.Sprintf("must be a positive whole number, got %q", p.str(name)))
 	}
 	return n
+}
+
+func (p *parser) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range p.list(name) {
+		pre, err := netip.ParsePrefix(s)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(s); aerr == nil {
+				pre, err = a.Prefix(a.BitLen())
+			}
+		}
+		if err != nil {
+			p.fail(name, envOf(name), fmt.Sprintf("must be comma-separated networks such as 10.0.0.0/8, got %q", s))
+			continue
+		}
+		out = append(out, pre.Masked())
+	}
+	return out
 }
 
 func (p *parser) count(name string) int {

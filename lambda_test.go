@@ -131,7 +131,7 @@ func TestLambdaMode(t *testing.T) {
 		t.Fatalf("execute: %d %s", res.StatusCode, body(res))
 	}
 	// A second run in the same environment reuses the warm sandbox.
-	if res = rt.invoke(t, "POST", "/execute", `{"code":"print('again')"}`, nil); !strings.Contains(body(res), `"stdout":"again\n"`) {
+	if res = rt.invoke(t, "POST", "/execute", `{"code":"print('again')"}`, map[string]string{"content-type": "application/json"}); !strings.Contains(body(res), `"stdout":"again\n"`) {
 		t.Fatalf("second execute: %s", body(res))
 	}
 	res = rt.invoke(t, "GET", "/", "", nil)
@@ -143,11 +143,11 @@ func TestLambdaMode(t *testing.T) {
 	}
 	// Output larger than Lambda can return: compressed if the client takes gzip.
 	big := `{"code":"print('x' * 5000000)","timeout_seconds":10}`
-	res = rt.invoke(t, "POST", "/execute", big, map[string]string{"accept-encoding": "gzip"})
+	res = rt.invoke(t, "POST", "/execute", big, map[string]string{"accept-encoding": "gzip", "content-type": "application/json"})
 	if res.StatusCode != 200 || res.Headers["Content-Encoding"] != "gzip" || !res.IsBase64Encoded {
 		t.Fatalf("big gzip: %d %v", res.StatusCode, res.Headers)
 	}
-	res = rt.invoke(t, "POST", "/execute", big, nil)
+	res = rt.invoke(t, "POST", "/execute", big, map[string]string{"content-type": "application/json"})
 	if res.StatusCode != 413 || !strings.Contains(res.Body, "larger than AWS Lambda can return") {
 		t.Fatalf("big: %d %.200s", res.StatusCode, res.Body)
 	}

@@ -254,3 +254,22 @@ func TestDeepRecursionAsNative(t *testing.T) {
 		t.Fatalf("got %q %s %s", res.Stdout, str(res.ErrorType), str(res.Error))
 	}
 }
+
+// TestMemoryBombIsReturned: after a run that filled its memory cap, the
+// worker's resident memory is back near its idle size within 10 s.
+func TestMemoryBombIsReturned(t *testing.T) {
+	p := newTestPool(t, Config{Workers: 1, Standby: -1})
+	run(t, p, "print('warm')", "", 0)
+	idle := workerRSS(t, p)
+	res := run(t, p, "chunks = []\nwhile True:\n    chunks.append(bytearray(8 * 1024 * 1024))", "", 0)
+	if str(res.ErrorType) != ErrTypeMemory {
+		t.Fatalf("got %s, want MemoryError", str(res.ErrorType))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for workerRSS(t, p) > idle+64<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker holds %d MiB, %d MiB idle, 10 s after the run", workerRSS(t, p)>>20, idle>>20)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -38,6 +38,9 @@ FORBIDDEN_ATTRS = frozenset((
     "tb_frame", "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame",
     "ag_code", "co_code", "co_consts",
 ))
+# Names forbidden as plain names too (the re-exports added below are only
+# attribute names: a variable called os is fine).
+FORBIDDEN_NAMES = FORBIDDEN_ATTRS
 # Names that may not even appear in a string: they are how format strings and
 # getattr() with a literal reach what the attribute rule forbids.
 FORBIDDEN_IN_STRINGS = tuple(a for a in FORBIDDEN_ATTRS if a.startswith("__"))
@@ -73,10 +76,13 @@ def check_node(node, found):
             add("Relative imports are not allowed")
         elif (node.module or "").split(".")[0] not in ALLOWED:
             add("Import of module '%s' is not allowed" % node.module)
+        for alias in node.names:
+            if alias.name in FORBIDDEN_ATTRS:
+                add("Import of name '%s' is not allowed" % alias.name)
     elif isinstance(node, _ast.Name):
         if node.id in BLOCKED_BUILTINS and not isinstance(node.ctx, _ast.Store):
             add("Use of builtin '%s' is not allowed" % node.id)
-        elif node.id in FORBIDDEN_ATTRS:
+        elif node.id in FORBIDDEN_NAMES:
             add("Use of name '%s' is not allowed" % node.id)
     elif isinstance(node, _ast.Attribute):
         if node.attr in FORBIDDEN_ATTRS:
@@ -373,6 +379,64 @@ def release_memory(tb, user_globals):
     gc.collect()
 
 
+# Modules a program must not reach through an allowlisted module that keeps
+# a reference to one (typing.sys, random._os, …).
+DANGEROUS_MODULES = frozenset((
+    "sys", "os", "posix", "builtins", "io", "_io", "importlib", "_imp", "marshal", "gc",
+    "inspect", "_thread", "zipimport", "codecs", "_codecs", "_frozen_importlib",
+    "_frozen_importlib_external", "_signal",
+))
+
+
+def forbid_reexports():
+    """Forbid the attribute names under which the loaded allowlisted modules
+    re-export a dangerous module."""
+    global FORBIDDEN_ATTRS
+    names = set()
+    module_type = type(sys)
+    for modname, mod in list(sys.modules.items()):
+        if modname.split(".")[0] not in ALLOWED or mod is None:
+            continue
+        for attr, value in list(mod.__dict__.items()):
+            if type(value) is module_type and value.__name__.split(".")[0] in DANGEROUS_MODULES:
+                names.add(attr)
+    FORBIDDEN_ATTRS = FORBIDDEN_ATTRS | names
+
+
+def checked_callables():
+    """operator.attrgetter and methodcaller, and string.Formatter, take
+    attribute names as strings: apply the attribute rule to them too."""
+    operator = sys.modules.get("operator")
+    if operator is not None:
+        attrgetter, methodcaller = operator.attrgetter, operator.methodcaller
+
+        def checked_attrgetter(attr, *attrs):
+            for a in (attr,) + attrs:
+                if isinstance(a, str):
+                    for part in a.split("."):
+                        checked_name(part)
+            return attrgetter(attr, *attrs)
+
+        def checked_methodcaller(name, *args, **kwargs):
+            return methodcaller(checked_name(name), *args, **kwargs)
+
+        for f, real in ((checked_attrgetter, attrgetter), (checked_methodcaller, methodcaller)):
+            f.__name__, f.__qualname__, f.__doc__, f.__module__ = real.__name__, real.__name__, real.__doc__, "operator"
+        operator.attrgetter, operator.methodcaller = checked_attrgetter, checked_methodcaller
+    string = sys.modules.get("string")
+    if string is not None:
+        import _string
+        get_field = string.Formatter.get_field
+
+        def checked_get_field(self, field_name, args, kwargs):
+            for is_attr, name in _string.formatter_field_name_split(field_name)[1]:
+                if is_attr:
+                    checked_name(name)
+            return get_field(self, field_name, args, kwargs)
+
+        string.Formatter.get_field = checked_get_field
+
+
 def preload():
     """Import every allowlisted module, and what the guard itself uses to
     report errors, so that the checkpoint holds them: a run then imports
@@ -426,6 +490,8 @@ def main():
     sys.stderr.reconfigure(line_buffering=True)
     install_sleep()
     preload()
+    forbid_reexports()
+    checked_callables()
     checkpoint()
     reseed()
     source = read_header()  # the instance waits here for its program

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -481,7 +482,63 @@ type guardReport struct {
 	Violations []Violation `json:"violations"`
 }
 
+// Bounds on what a report may carry. A program that gets past the guard can
+// write the report itself: it may spoil its own result, never grow it.
+const (
+	maxViolations     = 100
+	maxMessageBytes   = 4 << 10
+	maxTracebackBytes = 64 << 10
+	maxErrorTypeBytes = 100
+)
+
+func (g *guardReport) sanitize() {
+	if g.ExitCode < 0 || g.ExitCode > 255 { // the guard reports code & 0xff
+		g.ExitCode = 1
+	}
+	if len(g.Violations) > maxViolations {
+		g.Violations = g.Violations[:maxViolations]
+	}
+	for i := range g.Violations {
+		v := &g.Violations[i]
+		v.Line, v.Column = max(v.Line, 0), max(v.Column, 0)
+		v.Message = clip(v.Message, maxMessageBytes)
+	}
+	if g.ErrorType != nil {
+		t := clip(*g.ErrorType, maxErrorTypeBytes)
+		g.ErrorType = &t
+	}
+	if g.Error != nil {
+		e := clip(*g.Error, maxMessageBytes)
+		g.Error = &e
+	}
+	if g.ErrorLine != nil && *g.ErrorLine < 0 {
+		g.ErrorLine = nil
+	}
+	if g.Traceback != nil && len(*g.Traceback) > maxTracebackBytes {
+		// The end of a traceback says the most: keep it.
+		tb := *g.Traceback
+		cut := len(tb) - maxTracebackBytes
+		for cut < len(tb) && !utf8.RuneStart(tb[cut]) {
+			cut++
+		}
+		tb = fmt.Sprintf("[… %d bytes of traceback cut …]\n", cut) + tb[cut:]
+		g.Traceback = &tb
+	}
+}
+
+// clip cuts s to at most n bytes, at a character boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
 func (g guardReport) apply(r *Result) {
+	g.sanitize()
 	r.ExitCode = g.ExitCode
 	r.ErrorType, r.Error, r.ErrorLine, r.Traceback = g.ErrorType, g.Error, g.ErrorLine, g.Traceback
 	if g.Violations != nil {
@@ -565,7 +622,7 @@ type reportBuf struct {
 	data []byte
 }
 
-const maxReport = 4 << 20
+const maxReport = 1 << 20
 
 func (r *reportBuf) decode(v any) error {
 	r.mu.Lock()

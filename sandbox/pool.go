@@ -126,11 +126,15 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	var started time.Time
+	var killed bool
 	defer func() {
 		if req.Client != "" {
 			var held time.Duration
 			if !started.IsZero() {
 				held = time.Since(started)
+			}
+			if killed { // its worker must be replaced: charge for that too
+				held += replacementCharge
 			}
 			p.clients.done(req.Client, req.Share, held, time.Now())
 		}
@@ -165,12 +169,18 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	if healthy {
 		go p.awaitReady(w)
 	} else {
+		killed = true
 		p.restarts.Add(1)
 		p.retire(w)
 		go p.replenish()
 	}
 	return res, nil
 }
+
+// replacementCharge is what a run that had its worker killed pays on top of
+// its time: starting a successor costs about that much CPU
+// (docs/performance.md).
+const replacementCharge = time.Second
 
 // takeWorker waits for a ready worker whose process is alive. It returns
 // nil if ctx ends first, and ErrClosed when the pool shuts down.

@@ -261,6 +261,18 @@ func TestPolicyViolations(t *testing.T) {
 
 // TestRuntimeGuards covers what the syntax check cannot see: names built at
 // run time are still checked by getattr and the import hook.
+// TestGuardKeepsOrdinaryProgramsWorking: what the runtime checks added to
+// operator and string do not get in the way of ordinary use.
+func TestGuardKeepsOrdinaryProgramsWorking(t *testing.T) {
+	code := "import operator, string\nfrom operator import attrgetter, itemgetter, methodcaller\n" +
+		"class P:\n    def __init__(self, x): self.x = x; self.inner = self\n" +
+		"print(attrgetter('x', 'inner.x')(P(3)), methodcaller('upper')('a'), operator.attrgetter('real')(2))\n" +
+		"print(string.Formatter().format('{0.x} {1[a]}', P(5), {'a': 6}), '{0.x}'.format(P(7)))\n"
+	if res := run(t, sharedPool(t), code, "", 0); res.Stdout != "(3, 3) A 2\n5 6 7\n" {
+		t.Fatalf("got %q %s: %s", res.Stdout, str(res.ErrorType), str(res.Error))
+	}
+}
+
 func TestRuntimeGuards(t *testing.T) {
 	tests := []struct {
 		name, code, wantType, wantMsg string
@@ -270,6 +282,13 @@ func TestRuntimeGuards(t *testing.T) {
 		{"import of a computed name", "import importlib", "SecurityError", ""},
 		{"codecs: a name decoded at run time", "getattr((), b'\\x5f\\x5fclass\\x5f\\x5f'.decode('unicode_escape'))", "AttributeError", "'__class__' is not allowed"},
 		{"codecs: a source-encoding cookie changes nothing", "# -*- coding: rot13 -*-\nvzcbeg bf", "SyntaxError", ""},
+		{"operator.attrgetter with a computed dunder", "import operator\noperator.attrgetter('__cl' + 'ass__')(1)", "AttributeError", "'__class__' is not allowed"},
+		{"operator.attrgetter with a dotted path", "from operator import attrgetter\nattrgetter('real.__cl' + 'ass__')(1)", "AttributeError", "'__class__' is not allowed"},
+		{"operator.methodcaller", "import operator\noperator.methodcaller('__red' + 'uce_ex__', 2)(1)", "AttributeError", "'__reduce_ex__' is not allowed"},
+		{"string.Formatter fields", "import string\nstring.Formatter().format('{0.__cl' + 'ass__}', 1)", "AttributeError", "'__class__' is not allowed"},
+		{"a module's re-export of sys", "import typing\nprint(typing.sys)", "SecurityError", ""},
+		{"a module's re-export of os, imported by name", "from random import _os", "SecurityError", ""},
+		{"a re-export through getattr", "import typing\ngetattr(typing, 's' + 'ys')", "AttributeError", "'sys' is not allowed"},
 	}
 	p := sharedPool(t)
 	for _, tt := range tests {

@@ -61,6 +61,9 @@ func ServeWorker(in io.Reader, out io.Writer) int {
 	if cfg.SnapshotBatch > 0 {
 		snapshotBatch = cfg.SnapshotBatch
 	}
+	// Linear memory is mapped outside the Go heap and returned by each
+	// rewind; the heap itself holds little (the snapshot batch). Keep it so.
+	debug.SetMemoryLimit(128 << 20)
 	eng, err := newEngine(ctx, cfg.CacheDir, cfg.AllowedModules, cfg.MemoryLimit)
 	if err != nil {
 		fw.write(frameFatal, []byte(err.Error()))

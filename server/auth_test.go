@@ -44,6 +44,7 @@ func forEachBackend(t *testing.T, cfg Config, f func(t *testing.T, s *Server)) {
 func call(t *testing.T, h http.Handler, method, path, token, body string) (int, map[string]any, http.Header) {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -28,6 +28,7 @@ func (sc scenario) run(t *testing.T, h http.Handler) {
 	t.Helper()
 	req := httptest.NewRequest(sc.method, sc.path, strings.NewReader(sc.body))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	body := rec.Body.Bytes()
@@ -159,7 +160,7 @@ func TestExecuteScenarios(t *testing.T) {
 func TestJobIsKeptForLaterFetch(t *testing.T) {
 	s := newTestServer(t, Config{})
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("POST", "/execute", strings.NewReader(`{"code":"print(42)"}`)))
+	s.ServeHTTP(rec, jsonRequest("POST", "/execute", `{"code":"print(42)"}`))
 	r := decodeResult(t, rec.Body.Bytes())
 	scenario{name: "fetch", method: "GET", path: "/jobs/" + r.JobID, wantStatus: 200, check: func(t *testing.T, b []byte) {
 		var j jobView
@@ -177,6 +178,7 @@ func TestRateLimit(t *testing.T) {
 		_ = i
 	}
 	req := httptest.NewRequest("POST", "/execute", strings.NewReader(`{"code":"1"}`))
+	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
 	if rec.Code != 429 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"code":"rate_limited"`) {
@@ -184,6 +186,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	// Another client is not affected.
 	req = httptest.NewRequest("POST", "/execute", strings.NewReader(`{"code":"1"}`))
+	req.Header.Set("Content-Type", "application/json")
 	req.RemoteAddr = "192.0.2.7:1234"
 	rec = httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
@@ -221,6 +224,7 @@ func TestQueueFullIs503(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			req := httptest.NewRequestWithContext(ctx, "POST", "/execute", strings.NewReader(`{"code":"while True: pass","timeout_seconds":20}`))
+			req.Header.Set("Content-Type", "application/json")
 			s.ServeHTTP(httptest.NewRecorder(), req)
 		}()
 	}
@@ -228,7 +232,7 @@ func TestQueueFullIs503(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("POST", "/execute", strings.NewReader(`{"code":"1"}`)))
+	s.ServeHTTP(rec, jsonRequest("POST", "/execute", `{"code":"1"}`))
 	cancel()
 	wg.Wait()
 	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"code":"overloaded"`) {
@@ -241,6 +245,7 @@ func TestClientDisconnectCancelsTheRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	req := httptest.NewRequestWithContext(ctx, "POST", "/execute", strings.NewReader(`{"code":"while True: pass","timeout_seconds":20}`))
+	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	start := time.Now()
 	s.ServeHTTP(rec, req)

@@ -3,7 +3,10 @@ package server
 import (
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -59,4 +62,11 @@ func fstestUI() fstest.MapFS {
 		"index.html":         {Data: []byte("<!doctype html><title>Code Remote</title>")},
 		"assets/app-1234.js": {Data: []byte("console.log(1)")},
 	}
+}
+
+// jsonRequest is a request with a JSON body, as API clients send it.
+func jsonRequest(method, path, body string) *http.Request {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	return r
 }

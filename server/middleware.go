@@ -79,6 +79,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := newUUID()
 		w.Header().Set("X-Request-Id", id)
+		browserHeaders(w.Header())
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
@@ -103,6 +104,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				slog.String("route", route), slog.Int("status", rec.status),
 				slog.String("duration", strconv.FormatFloat(elapsed.Seconds()*1000, 'f', 1, 64)+"ms"))
 		}()
+		if s.cors(rec, r) {
+			return // a CORS preflight, answered
+		}
+		if herr := s.crossSite(r); herr != nil {
+			s.writeError(rec, r, herr)
+			return
+		}
 		next.ServeHTTP(rec, r)
 	})
 }

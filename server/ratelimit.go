@@ -3,6 +3,7 @@ package server
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -74,17 +75,44 @@ func (l *rateLimiter) size() int {
 	return len(l.buckets)
 }
 
-// clientIP is the address rate limits and audit records use.
+// clientIP is the address rate limits, scheduling and audit records use.
+// Behind trusted proxies it is the rightmost address in X-Forwarded-For that
+// is not a trusted proxy: proxies append, so everything left of that is
+// whatever the client wrote.
 func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			return strings.TrimSpace(first)
-		}
-	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	if !s.cfg.TrustProxy && !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
+	}
+	return host // every hop is a trusted proxy: the leftmost is the client
+}
+
+// trusted reports whether addr is in TrustedProxies. (With TrustProxy the
+// peer that connected is trusted whatever its address: one proxy.)
+func (s *Server) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -64,12 +65,23 @@ type Config struct {
 	// scheduling, against 1 for an anonymous client address: its turns, the
 	// runs it may have at once and its budget of worker time.
 	UserShare int
-	// TrustProxy takes the client address from X-Forwarded-For (set it only
-	// behind a proxy that overwrites that header).
+	// TrustProxy trusts the peer that connects as a proxy that appends the
+	// client's address to X-Forwarded-For: the client is the rightmost
+	// entry. Set it only behind exactly one such proxy.
 	TrustProxy bool
+	// TrustedProxies are the networks of proxies whose X-Forwarded-For
+	// entries are believed: the client is the rightmost entry outside them.
+	TrustedProxies []netip.Prefix
 	// WSOrigins are extra origins allowed to open WebSockets (host patterns
 	// as in path.Match); the page's own origin is always allowed.
 	WSOrigins []string
+	// WSPerIP caps the WebSocket connections open from one client address.
+	WSPerIP int
+	// CORSOrigins are the other origins (scheme://host[:port]) whose pages
+	// may call the API; none by default.
+	CORSOrigins []string
+	// MetricsToken, if set, is the bearer token GET /metrics requires.
+	MetricsToken string
 	// UI is the built web interface; nil serves none.
 	UI fs.FS
 	// Auth configures accounts (with a Store).
@@ -84,6 +96,7 @@ const (
 	DefaultExecuteRate   = 120
 	DefaultExecuteBurst  = 60
 	DefaultUserShare     = 2
+	DefaultWSPerIP       = 16
 )
 
 func (c Config) withDefaults() Config {
@@ -105,6 +118,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ExecuteBurst <= 0 {
 		c.ExecuteBurst = DefaultExecuteBurst
+	}
+	if c.WSPerIP <= 0 {
+		c.WSPerIP = DefaultWSPerIP
 	}
 	if c.UserShare <= 0 {
 		c.UserShare = DefaultUserShare
@@ -152,6 +168,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	conns    map[string]*wsConn
+	wsPerIP  map[string]int
 	draining bool
 	active   sync.WaitGroup // runs started through this server
 	stopRuns context.CancelFunc
@@ -169,12 +186,13 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		runner:      deps.Runner,
 		store:       deps.Store,
 		metrics:     newMetrics(deps.Runner),
-		jobs:        newJobRegistry(jobTTL, maxJobs),
+		jobs:        newJobRegistry(jobTTL, maxJobs, maxJobBytes),
 		limiter:     newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
 		userLimiter: newRateLimiter(float64(a.UserExecuteRate)/60, a.UserExecuteBurst, maxLimiterKeys),
 		authLimiter: newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),
 		mux:         http.NewServeMux(),
 		conns:       map[string]*wsConn{},
+		wsPerIP:     map[string]int{},
 		analyzer:    deps.Analyzer,
 		indexKick:   make(chan struct{}, 1),
 	}
@@ -199,7 +217,13 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 
 func (s *Server) routes() {
 	s.mux.Handle("GET /health", s.handle(s.health))
-	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.mux.Handle("GET /metrics", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if !s.metricsAllowed(r) {
+			return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized", Msg: "GET /metrics needs the metrics token"}
+		}
+		s.metrics.handler().ServeHTTP(w, r)
+		return nil
+	}))
 	s.mux.Handle("POST /execute", s.handle(s.execute))
 	s.mux.Handle("POST /execute/async", s.handle(s.executeAsync))
 	s.mux.Handle("GET /jobs/{id}", s.handle(s.getJob))

@@ -18,7 +18,6 @@ const (
 	wsSendQueue      = 256              // messages buffered for a client before it counts as slow
 	wsWriteTimeout   = 10 * time.Second // for one message
 	wsPingInterval   = 30 * time.Second
-	wsMaxMessage     = 8 << 20
 	wsMaxJobsPerConn = 4
 )
 
@@ -68,13 +67,34 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		user = u
 	}
+	ip := s.clientIP(r)
+	s.mu.Lock()
+	if s.wsPerIP[ip] >= s.cfg.WSPerIP {
+		s.mu.Unlock()
+		return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Msg: "too many WebSocket connections from this address", RetryAfter: 10 * time.Second}
+	}
+	s.wsPerIP[ip]++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.wsPerIP[ip]--; s.wsPerIP[ip] <= 0 {
+			delete(s.wsPerIP, ip)
+		}
+		s.mu.Unlock()
+	}()
+	// The server's read and write timeouts are for requests; a WebSocket
+	// lives as long as its pings answer.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{})
+	rc.SetWriteDeadline(time.Time{})
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.WSOrigins})
 	if err != nil {
 		return nil // Accept has written the HTTP error
 	}
-	c.SetReadLimit(wsMaxMessage)
+	c.SetReadLimit(s.wsReadLimit())
 	ctx, cancel := context.WithCancel(context.Background())
-	conn := &wsConn{s: s, id: newUUID(), c: c, ip: s.clientIP(r), send: make(chan []byte, wsSendQueue),
+	conn := &wsConn{s: s, id: newUUID(), c: c, ip: ip, send: make(chan []byte, wsSendQueue),
 		closing: make(chan struct{}), writerDone: make(chan struct{}),
 		ctx: ctx, cancel: cancel, jobs: map[string]*wsJob{}, user: user}
 	s.mu.Lock()
@@ -92,6 +112,13 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	go conn.writeLoop()
 	conn.readLoop()
 	return nil
+}
+
+// wsReadLimit is the largest message a client may send: an execute message
+// with the largest program and input, each as much as doubled by JSON's
+// escaping, and room for the other fields.
+func (s *Server) wsReadLimit() int64 {
+	return int64(2*(s.cfg.MaxCodeBytes+s.cfg.MaxStdinBytes) + 16<<10)
 }
 
 func (s *Server) conn(id string) *wsConn {

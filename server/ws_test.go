@@ -219,7 +219,7 @@ func TestShutdownCancelsRunsWithAResult(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	time.Sleep(50 * time.Millisecond)
-	s.ServeHTTP(rec, httptest.NewRequest("POST", "/execute", strings.NewReader(`{"code":"1"}`)))
+	s.ServeHTTP(rec, jsonRequest("POST", "/execute", `{"code":"1"}`))
 	if rec.Code != 503 {
 		t.Fatalf("after shutdown: got %d", rec.Code)
 	}

@@ -46,8 +46,8 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		d = &DB{db: db, dialect: postgres}
 	} else {
-		if err := os.MkdirAll(dataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("store: data directory: %w", err)
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: data directory %s: %w", dataDir, err)
 		}
 		path := filepath.Join(dataDir, "coderemote.db")
 		// WAL lets readers work during writes; synchronous=FULL makes every
@@ -65,6 +65,15 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 	defer cancel()
 	if err := d.db.PingContext(pingCtx); err != nil {
 		d.db.Close()
+		if d.dialect.name == sqlite.name {
+			path := filepath.Join(dataDir, "coderemote.db")
+			f, ferr := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+			if ferr != nil {
+				return nil, fmt.Errorf("store: open the SQLite database %s: %w", path, ferr) // the cause, with the path
+			}
+			f.Close()
+			return nil, fmt.Errorf("store: open the SQLite database %s: %w", path, err)
+		}
 		return nil, fmt.Errorf("store: connect to %s: %w", d.dialect.name, err)
 	}
 	return d, nil
