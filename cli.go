@@ -69,9 +69,9 @@ func cli(args []string) int {
 // openStore opens and migrates the database: PostgreSQL with DATABASE_URL,
 // SQLite in the data directory otherwise.
 func openStore(cfg config, log *slog.Logger) (*store.DB, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.dbWait+time.Minute)
 	defer cancel()
-	db, err := store.Open(ctx, cfg.databaseURL, cfg.dataDir)
+	db, err := connectStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +123,22 @@ func securePrivateFiles(dir string, sqlite bool, log *slog.Logger) error {
 		}
 	}
 	return nil
+}
+
+// connectStore opens the store, retrying with backoff for up to
+// --db-wait while the database does not answer (it may be starting too).
+func connectStore(ctx context.Context, cfg config, log *slog.Logger) (*store.DB, error) {
+	deadline := time.Now().Add(cfg.dbWait)
+	backoff := 250 * time.Millisecond
+	for {
+		db, err := store.Open(ctx, cfg.databaseURL, cfg.dataDir)
+		if err == nil || !store.Unavailable(err) || time.Now().Add(backoff).After(deadline) {
+			return db, err
+		}
+		log.Warn("the database does not answer yet; retrying", "error", err, "retry_in", backoff)
+		time.Sleep(backoff)
+		backoff = min(2*backoff, 5*time.Second)
+	}
 }
 
 func migrate(cfg config, log *slog.Logger) error {

@@ -71,6 +71,7 @@ var settings = []setting{
 	{"metrics-token", "CR_METRICS_TOKEN", "", "bearer token that GET /metrics requires (default: /metrics is open)", "serve"},
 	{"trusted-proxies", "CR_TRUSTED_PROXIES", "", "networks of proxies whose X-Forwarded-For entries are believed (comma-separated CIDRs): the client is the rightmost entry outside them", "serve"},
 	{"ws-origins", "CR_WS_ORIGINS", "", "other origins allowed to open WebSockets (comma-separated host patterns)", "serve"},
+	{"db-wait", "CR_DB_WAIT", "1m", "how long start waits, retrying, for a database that does not answer yet", "serve migrate"},
 	{"shutdown-timeout", "CR_SHUTDOWN_TIMEOUT", "10s", "on SIGTERM, how long running programs may finish before they are cancelled", "serve"},
 	{"log-format", "CR_LOG_FORMAT", "text", "log format: text or json", "serve run migrate"},
 	{"log-level", "CR_LOG_LEVEL", "info", "log level: debug, info, warn or error", "serve run migrate"},
@@ -85,6 +86,7 @@ type config struct {
 	gemini          llm.GeminiConfig
 	neo4j           graph.Neo4jConfig
 	shutdownTimeout time.Duration
+	dbWait          time.Duration
 	logFormat       string
 	logLevel        slog.Level
 	sandbox         sandbox.Config
@@ -133,6 +135,9 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 	}
 	if c.sandbox.CacheDir == "" {
 		c.sandbox.CacheDir = filepath.Join(c.dataDir, "cache")
+	}
+	if command == "serve" || command == "migrate" {
+		c.dbWait = p.duration("db-wait")
 	}
 	switch command {
 	case "serve":

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,6 +48,8 @@ type Users interface {
 	UserByEmail(ctx context.Context, email string) (store.User, error)
 	UserByID(ctx context.Context, id string) (store.User, error)
 	ExternalUser(ctx context.Context, newID, issuer, subject, email, username string) (store.User, error)
+	RevokeTokens(ctx context.Context, userID string) (int, error)
+	SetPassword(ctx context.Context, userID, hash string) (store.User, error)
 }
 
 type userView struct {
@@ -81,18 +84,18 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var c credentials
-	if err := decodeJSON(r.Body, 16<<10, &c); err != nil {
+	if err := decodeText(r.Body, 16<<10, &c); err != nil {
 		return err
 	}
 	email, herr := validEmail(c.Email)
 	if herr != nil {
 		return herr
 	}
-	if c.Password == nil || utf8.RuneCountInString(*c.Password) < 8 {
+	if c.Password == nil {
 		return errInvalid("password must be at least 8 characters")
 	}
-	if len(*c.Password) > 1024 {
-		return errInvalid("password must be at most 1024 bytes")
+	if herr := validPassword(*c.Password); herr != nil {
+		return herr
 	}
 	username := strings.TrimSpace(deref(c.Username))
 	if utf8.RuneCountInString(username) > 50 {
@@ -140,7 +143,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var c credentials
-	if err := decodeJSON(r.Body, 16<<10, &c); err != nil {
+	if err := decodeText(r.Body, 16<<10, &c); err != nil {
 		return err
 	}
 	if c.Email == nil || c.Password == nil {
@@ -159,6 +162,72 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return bad
 	}
 	return s.writeToken(w, http.StatusOK, u)
+}
+
+// logout revokes every built-in token of the user (the one it was called
+// with included): signing out on one device signs out everywhere.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	u, herr := s.requireUser(r)
+	if herr != nil {
+		return herr
+	}
+	if u.ExternalIssuer != "" {
+		return errInvalid("this account signs in with an identity provider: sign out there")
+	}
+	if _, err := s.users.RevokeTokens(r.Context(), u.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type passwordChange struct {
+	CurrentPassword *string `json:"current_password"`
+	NewPassword     *string `json:"new_password"`
+}
+
+// changePassword sets a new password, revokes every older token, and
+// returns a new one.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	if err := s.admitAuth(r); err != nil {
+		return err
+	}
+	u, herr := s.requireUser(r)
+	if herr != nil {
+		return herr
+	}
+	var c passwordChange
+	if err := decodeText(r.Body, 16<<10, &c); err != nil {
+		return err
+	}
+	if c.CurrentPassword == nil || c.NewPassword == nil {
+		return errInvalid("current_password and new_password are required")
+	}
+	if u.PasswordHash == "" || !checkPassword(u.PasswordHash, *c.CurrentPassword) {
+		return &httpError{Status: http.StatusForbidden, Code: "forbidden", Msg: "the current password is wrong"}
+	}
+	if herr := validPassword(*c.NewPassword); herr != nil {
+		return herr
+	}
+	hash, err := hashPassword(*c.NewPassword)
+	if err != nil {
+		return err
+	}
+	nu, err := s.users.SetPassword(r.Context(), u.ID, hash)
+	if err != nil {
+		return err
+	}
+	return s.writeToken(w, http.StatusOK, nu)
+}
+
+func validPassword(p string) *httpError {
+	if utf8.RuneCountInString(p) < 8 {
+		return errInvalid("password must be at least 8 characters")
+	}
+	if len(p) > 1024 {
+		return errInvalid("password must be at most 1024 bytes")
+	}
+	return nil
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
@@ -180,11 +249,20 @@ func (s *Server) admitAuth(r *http.Request) *httpError {
 	return nil
 }
 
+// builtinClaims are a built-in token's claims: the registered ones and the
+// user's token generation at issue (see store.User.TokenGeneration).
+type builtinClaims struct {
+	jwt.RegisteredClaims
+	Generation int `json:"gen"`
+}
+
 func (s *Server) writeToken(w http.ResponseWriter, status int, u store.User) error {
-	exp := time.Now().Add(s.auth.TokenTTL).Truncate(time.Second)
-	token := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
-		Issuer: builtinIssuer, Subject: u.ID, Audience: jwt.ClaimStrings{builtinIssuer},
-		IssuedAt: jwt.NewNumericDate(time.Now()), ExpiresAt: jwt.NewNumericDate(exp),
+	now := time.Now().Truncate(time.Second)
+	exp := now.Add(s.auth.TokenTTL)
+	token := jwt.NewWithClaims(jwt.SigningMethodHS256, builtinClaims{
+		RegisteredClaims: jwt.RegisteredClaims{Issuer: builtinIssuer, Subject: u.ID, Audience: jwt.ClaimStrings{builtinIssuer},
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp)},
+		Generation: u.TokenGeneration,
 	})
 	signed, err := token.SignedString(s.auth.Secret)
 	if err != nil {
@@ -266,17 +344,49 @@ func (s *Server) authenticate(ctx context.Context, raw string) (*store.User, *ht
 	return s.externalUser(ctx, claims)
 }
 
+// builtinUser checks what a built-in token's signature alone does not: its
+// audience, that its lifetime is no longer than the server issues, and that
+// it was issued at the user's current token generation (not revoked).
 func (s *Server) builtinUser(ctx context.Context, claims jwt.MapClaims) (*store.User, *httpError) {
+	bad := errUnauthorized("invalid or expired token")
 	iss, _ := claims.GetIssuer()
 	sub, _ := claims.GetSubject()
-	if subtle.ConstantTimeCompare([]byte(iss), []byte(builtinIssuer)) != 1 || sub == "" {
-		return nil, errUnauthorized("invalid or expired token")
+	aud, _ := claims.GetAudience()
+	if subtle.ConstantTimeCompare([]byte(iss), []byte(builtinIssuer)) != 1 || sub == "" || !slices.Contains(aud, builtinIssuer) {
+		return nil, bad
 	}
+	iat, _ := claims.GetIssuedAt()
+	exp, _ := claims.GetExpirationTime()
+	if iat == nil || exp == nil || exp.Sub(iat.Time) > s.auth.TokenTTL+time.Minute {
+		return nil, bad
+	}
+	gen, _ := claims["gen"].(float64)
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	u, err := s.users.UserByID(ctx, sub)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, bad
+	}
 	if err != nil {
-		return nil, errUnauthorized("invalid or expired token")
+		return nil, errStoreDown(s, err)
+	}
+	if int(gen) != u.TokenGeneration {
+		return nil, errUnauthorized("this token was revoked (signed out, or the password changed): sign in again")
 	}
 	return &u, nil
+}
+
+// storeTimeout bounds the database lookups that authenticate every signed-in
+// request, so that a database that does not answer costs a request seconds,
+// not minutes.
+const storeTimeout = 4 * time.Second
+
+// errStoreDown is what a request that needs the database gets while it
+// does not answer: 503, never a 401 that would sign the user out.
+func errStoreDown(s *Server, err error) *httpError {
+	s.log.Error("store unavailable", "error", err)
+	return &httpError{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		Msg: "the database is not available; try again shortly", RetryAfter: 5 * time.Second, Err: err}
 }
 
 func (s *Server) externalUser(ctx context.Context, claims jwt.MapClaims) (*store.User, *httpError) {
@@ -300,10 +410,11 @@ func (s *Server) externalUser(ctx context.Context, claims jwt.MapClaims) (*store
 	if username == "" {
 		username, _ = claims["username"].(string) // Cognito access tokens
 	}
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	u, err := s.users.ExternalUser(ctx, newUUID(), iss, sub, email, username)
 	if err != nil {
-		s.log.Error("external user", "err", err)
-		return nil, &httpError{Status: 500, Code: "internal", Msg: "internal error", Err: err}
+		return nil, errStoreDown(s, err)
 	}
 	return &u, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/coderemote/coderemote/store"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -80,7 +81,15 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
-	if !errors.As(err, &he) {
+	switch {
+	case errors.As(err, &he):
+	case store.Full(err):
+		he = &httpError{Status: http.StatusInsufficientStorage, Code: "storage_full",
+			Msg: "the server's storage is full; nothing was saved. Try again later", Err: err}
+	case store.Unavailable(err):
+		he = &httpError{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Msg: "the database is not available; try again shortly", RetryAfter: 5 * time.Second, Err: err}
+	default:
 		he = &httpError{Status: http.StatusInternalServerError, Code: "internal",
 			Msg: "internal error (request " + requestID(r.Context()) + ")", Err: err}
 	}

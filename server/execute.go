@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/store"
@@ -53,7 +54,42 @@ func decodeJSON(body io.Reader, limit int, v any) *httpError {
 	if len(data) > limit {
 		return errTooLarge(fmt.Sprintf("request body exceeds the limit of %s", sizeText(limit)))
 	}
+	if !utf8.Valid(data) {
+		return errInvalid("the request body is not valid UTF-8")
+	}
 	return unmarshalStrict(data, v)
+}
+
+// decodeText is decodeJSON for what is stored: no string may hold a NUL
+// character, which PostgreSQL's text cannot hold (SQLite could), so that
+// both backends accept the same input.
+func decodeText(body io.Reader, limit int, v any) *httpError {
+	data, err := io.ReadAll(io.LimitReader(body, int64(limit)+1))
+	if err != nil {
+		return errBadRequest("could not read the request body")
+	}
+	if hasNULEscape(data) {
+		return errInvalid("text may not contain NUL characters (\\u0000)")
+	}
+	return decodeJSON(bytes.NewReader(data), limit, v)
+}
+
+// hasNULEscape reports whether JSON text holds the escape \u0000 (raw NUL
+// bytes are not valid JSON and fail to decode anyway).
+func hasNULEscape(data []byte) bool {
+	for i := 0; i+6 <= len(data); i++ {
+		if data[i] != '\\' || (data[i+1] != 'u' && data[i+1] != 'U') || string(data[i+2:i+6]) != "0000" {
+			continue
+		}
+		slashes := 0
+		for j := i; j >= 0 && data[j] == '\\'; j-- {
+			slashes++
+		}
+		if slashes%2 == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func unmarshalStrict(data []byte, v any) *httpError {

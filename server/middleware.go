@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 type ctxKey int
@@ -107,10 +109,28 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if s.cors(rec, r) {
 			return // a CORS preflight, answered
 		}
+		if herr := queryText(r); herr != nil {
+			s.writeError(rec, r, herr)
+			return
+		}
 		if herr := s.crossSite(r); herr != nil {
 			s.writeError(rec, r, herr)
 			return
 		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// queryText refuses query parameters that are not valid UTF-8 or hold a
+// NUL character: no route has a use for them, and PostgreSQL cannot hold
+// them.
+func queryText(r *http.Request) *httpError {
+	for name, values := range r.URL.Query() {
+		for _, v := range append(values, name) {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return errInvalid("query parameter " + strconv.Quote(name) + " must be UTF-8 text without NUL characters")
+			}
+		}
+	}
+	return nil
 }

@@ -232,6 +232,8 @@ func (s *Server) routes() {
 		s.mux.Handle("POST /auth/register", s.handle(s.register))
 		s.mux.Handle("POST /auth/login", s.handle(s.login))
 		s.mux.Handle("GET /auth/me", s.handle(s.me))
+		s.mux.Handle("POST /auth/logout", s.handle(s.logout))
+		s.mux.Handle("POST /auth/password", s.handle(s.changePassword))
 		s.mux.Handle("POST /snippets", s.handle(s.createSnippet))
 		s.mux.Handle("GET /snippets", s.handle(s.listSnippets))
 		s.mux.Handle("GET /snippets/{id}", s.handle(s.getSnippet))

@@ -100,7 +100,7 @@ func (s *Server) createSnippet(w http.ResponseWriter, r *http.Request) error {
 		return herr
 	}
 	var req createSnippetRequest
-	if err := decodeJSON(r.Body, snippetBodySize, &req); err != nil {
+	if err := decodeText(r.Body, snippetBodySize, &req); err != nil {
 		return err
 	}
 	if err := checkCode(req.Code); err != nil {
@@ -224,7 +224,7 @@ func (s *Server) updateSnippet(w http.ResponseWriter, r *http.Request) error {
 		return herr
 	}
 	var raw map[string]json.RawMessage
-	if err := decodeJSON(r.Body, snippetBodySize, &raw); err != nil {
+	if err := decodeText(r.Body, snippetBodySize, &raw); err != nil {
 		return err
 	}
 	patch, herr := parsePatch(raw)

@@ -145,6 +145,10 @@ CREATE TABLE search_index (
 CREATE INDEX search_index_by_user ON search_index (user_id);
 ALTER TABLE graph_outbox ADD COLUMN next_attempt_at TEXT;`,
 	},
+	{ // 3: a per-user token generation: signing out or changing the password revokes older tokens
+		postgres: `ALTER TABLE users ADD COLUMN token_generation integer NOT NULL DEFAULT 0;`,
+		sqlite:   `ALTER TABLE users ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is

@@ -19,14 +19,17 @@ type User struct {
 	ExternalIssuer  string
 	ExternalSubject string
 	CreatedAt       time.Time
+	// TokenGeneration is carried by the user's built-in tokens; raising it
+	// revokes every token issued before.
+	TokenGeneration int
 }
 
-const userColumns = `id, coalesce(email, ''), username, coalesce(password_hash, ''), coalesce(external_issuer, ''), coalesce(external_subject, ''), created_at`
+const userColumns = `id, coalesce(email, ''), username, coalesce(password_hash, ''), coalesce(external_issuer, ''), coalesce(external_subject, ''), created_at, token_generation`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created Time
-	err := row.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &u.ExternalIssuer, &u.ExternalSubject, &created)
+	err := row.Scan(&u.ID, &u.Email, &u.Username, &u.PasswordHash, &u.ExternalIssuer, &u.ExternalSubject, &created, &u.TokenGeneration)
 	u.CreatedAt = created.Time
 	return u, err
 }
@@ -111,4 +114,22 @@ func notFound(err error, what string) error {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
+}
+
+// RevokeTokens raises the user's token generation, so that every token
+// issued to the user before is refused; it returns the new generation.
+func (d *DB) RevokeTokens(ctx context.Context, userID string) (int, error) {
+	var gen int
+	err := d.queryRow(ctx, d.db, `UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation`, userID).Scan(&gen)
+	if err != nil {
+		return 0, notFound(err, "user "+userID)
+	}
+	return gen, nil
+}
+
+// SetPassword replaces the user's password hash and revokes the user's
+// tokens; it returns the user as it now is.
+func (d *DB) SetPassword(ctx context.Context, userID, hash string) (User, error) {
+	u, err := scanUser(d.queryRow(ctx, d.db, `UPDATE users SET password_hash = $1, token_generation = token_generation + 1 WHERE id = $2 RETURNING `+userColumns, hash, userID))
+	return u, notFound(err, "user "+userID)
 }

@@ -21,7 +21,8 @@ interface SessionState {
   authReason: string | null;
   signIn(email: string, password: string): Promise<void>;
   register(email: string, password: string, username: string): Promise<void>;
-  signOut(): void;
+  /** Ends the session here; with revoke (the default), also on the server, which signs out every device. */
+  signOut(revoke?: boolean): void;
   openAuth(reason?: string): void;
   closeAuth(): void;
 }
@@ -36,7 +37,7 @@ function restore(): Session | null {
 
 // useSession is the signed-in user and their token, kept across reloads
 // until the token expires or the server refuses it.
-export const useSession = create<SessionState>((set) => {
+export const useSession = create<SessionState>((set, get) => {
   const begin = (s: Session) => {
     save(KEY, s);
     setToken(s.token);
@@ -52,7 +53,12 @@ export const useSession = create<SessionState>((set) => {
     async register(email, password, username) {
       begin(await api<Session>('POST', '/auth/register', { email, password, username: username || undefined }));
     },
-    signOut() {
+    signOut(revoke = true) {
+      const current = get().session;
+      if (revoke && current) {
+        // Best effort: the token is forgotten here whatever the server says.
+        fetch('/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${current.token}` } }).catch(() => {});
+      }
       save(KEY, null);
       setToken(null);
       set({ session: null });
@@ -64,6 +70,6 @@ export const useSession = create<SessionState>((set) => {
 
 setToken(useSession.getState().session?.token ?? null);
 setUnauthorizedHandler(() => {
-  useSession.getState().signOut();
+  useSession.getState().signOut(false);
   useSession.getState().openAuth('Your session has ended. Sign in again.');
 });
