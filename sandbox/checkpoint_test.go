@@ -273,3 +273,21 @@ func TestMemoryBombIsReturned(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestIdleWorkerKilled: a worker that dies while idle (killed, out of
+// memory) is noticed before a run is handed to it; the run succeeds.
+func TestIdleWorkerKilled(t *testing.T) {
+	p := newTestPool(t, Config{Workers: 1, Standby: -1})
+	run(t, p, "print(1)", "", 0)
+	p.mu.Lock()
+	var victim *proc
+	for w := range p.procs {
+		victim = w
+	}
+	p.mu.Unlock()
+	victim.cmd.Process.Kill()
+	<-victim.exited
+	if res := run(t, p, "print('after')", "", 0); res.Stdout != "after\n" {
+		t.Fatalf("the run after an idle worker died: %s %s", str(res.ErrorType), str(res.Error))
+	}
+}

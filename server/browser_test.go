@@ -95,3 +95,18 @@ func TestWebSocketsPerAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkRequestsAreRateLimited: analysis (and search, and snippet writes)
+// are limited per client address.
+func TestWorkRequestsAreRateLimited(t *testing.T) {
+	s := New(Config{WorkRate: 1, WorkBurst: 3}, discardLog(), Deps{Runner: sharedPool(t)})
+	var codes []int
+	for range 5 {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, jsonRequest("POST", "/analyze", `{"code":"for i in range(n): pass"}`))
+		codes = append(codes, w.Code)
+	}
+	if codes[0] != 200 || codes[3] != http.StatusTooManyRequests || codes[4] != http.StatusTooManyRequests {
+		t.Fatalf("got %v, want 200 then 429 past the burst of 3", codes)
+	}
+}

@@ -116,3 +116,13 @@ func (s *Server) trusted(addr string) bool {
 	}
 	return false
 }
+
+// limited applies the per-address limit on work requests (workLimiter).
+func (s *Server) limited(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if ok, retry := s.workLimiter.allow("ip:"+s.clientIP(r), time.Now()); !ok {
+			return errRateLimited(retry)
+		}
+		return h(w, r)
+	}
+}

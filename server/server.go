@@ -61,6 +61,11 @@ type Config struct {
 	// ExecuteRate and ExecuteBurst limit runs per client IP per minute.
 	ExecuteRate  int
 	ExecuteBurst int
+	// WorkRate and WorkBurst limit, per client IP per minute, the requests
+	// that cost the server work of its own: analysis, search, and snippet
+	// writes (which are indexed).
+	WorkRate  int
+	WorkBurst int
 	// UserShare is a signed-in user's weight in the sandbox's fair
 	// scheduling, against 1 for an anonymous client address: its turns, the
 	// runs it may have at once and its budget of worker time.
@@ -97,6 +102,8 @@ const (
 	DefaultExecuteBurst  = 60
 	DefaultUserShare     = 2
 	DefaultWSPerIP       = 16
+	DefaultWorkRate      = 120
+	DefaultWorkBurst     = 60
 )
 
 func (c Config) withDefaults() Config {
@@ -118,6 +125,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ExecuteBurst <= 0 {
 		c.ExecuteBurst = DefaultExecuteBurst
+	}
+	if c.WorkRate <= 0 {
+		c.WorkRate = DefaultWorkRate
+	}
+	if c.WorkBurst <= 0 {
+		c.WorkBurst = DefaultWorkBurst
 	}
 	if c.WSPerIP <= 0 {
 		c.WSPerIP = DefaultWSPerIP
@@ -163,6 +176,7 @@ type Server struct {
 	limiter     *rateLimiter // runs per client IP (anonymous)
 	userLimiter *rateLimiter // runs per user
 	authLimiter *rateLimiter // register and login per client IP
+	workLimiter *rateLimiter // analysis, search and snippet writes per client IP
 	mux         *http.ServeMux
 	handler     http.Handler
 
@@ -190,6 +204,7 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		limiter:     newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
 		userLimiter: newRateLimiter(float64(a.UserExecuteRate)/60, a.UserExecuteBurst, maxLimiterKeys),
 		authLimiter: newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),
+		workLimiter: newRateLimiter(float64(cfg.WorkRate)/60, cfg.WorkBurst, maxLimiterKeys),
 		mux:         http.NewServeMux(),
 		conns:       map[string]*wsConn{},
 		wsPerIP:     map[string]int{},
@@ -234,17 +249,17 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /auth/me", s.handle(s.me))
 		s.mux.Handle("POST /auth/logout", s.handle(s.logout))
 		s.mux.Handle("POST /auth/password", s.handle(s.changePassword))
-		s.mux.Handle("POST /snippets", s.handle(s.createSnippet))
+		s.mux.Handle("POST /snippets", s.handle(s.limited(s.createSnippet)))
 		s.mux.Handle("GET /snippets", s.handle(s.listSnippets))
 		s.mux.Handle("GET /snippets/{id}", s.handle(s.getSnippet))
-		s.mux.Handle("PUT /snippets/{id}", s.handle(s.updateSnippet))
+		s.mux.Handle("PUT /snippets/{id}", s.handle(s.limited(s.updateSnippet)))
 		s.mux.Handle("DELETE /snippets/{id}", s.handle(s.deleteSnippet))
-		s.mux.Handle("GET /search", s.handle(s.search))
-		s.mux.Handle("GET /search/complexity", s.handle(s.searchComplexity))
-		s.mux.Handle("GET /search/similar/{id}", s.handle(s.searchSimilar))
+		s.mux.Handle("GET /search", s.handle(s.limited(s.search)))
+		s.mux.Handle("GET /search/complexity", s.handle(s.limited(s.searchComplexity)))
+		s.mux.Handle("GET /search/similar/{id}", s.handle(s.limited(s.searchSimilar)))
 	}
-	s.mux.Handle("POST /analyze", s.handle(s.analyze))
-	s.mux.Handle("POST /analyze/async", s.handle(s.analyzeAsync))
+	s.mux.Handle("POST /analyze", s.handle(s.limited(s.analyze)))
+	s.mux.Handle("POST /analyze/async", s.handle(s.limited(s.analyzeAsync)))
 	s.mux.Handle("GET /analyze/status", s.handle(s.analyzeStatus))
 	if s.cfg.UI != nil {
 		s.mux.Handle("GET /", s.handle(s.static))
