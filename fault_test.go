@@ -1,10 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -140,5 +145,60 @@ func TestDatabaseOutages(t *testing.T) {
 			}
 			time.Sleep(200 * time.Millisecond)
 		}
+	}
+}
+
+// TestDiskFull: with the data directory's filesystem full, writes get 507
+// with a clear message, reads go on, /health says the store is degraded,
+// and writes work again once there is room.
+func TestDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", dir).Run(); err != nil {
+		t.Skipf("cannot mount a small filesystem here: %v", err)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	_, base := startServe(t, "CR_DATA_DIR="+dir, "DATABASE_URL=", "CR_WORKERS=1", "CR_RATE_WORK_BURST=1000")
+	code, reg := postJSON(t, base+"/auth/register", "", `{"email":"full@example.com","password":"correct horse"}`)
+	if code != 201 {
+		t.Fatalf("register: %d %v", code, reg)
+	}
+	token := reg["token"].(string)
+	filler := filepath.Join(dir, "filler")
+	exec.Command("dd", "if=/dev/zero", "of="+filler, "bs=64k").Run() // until the disk is full
+	big := strings.Repeat("x = 1\n", 8000)
+	body, _ := json.Marshal(map[string]string{"title": "big", "code": big})
+	var last int
+	for range 200 { // SQLite may still have a few free pages: fill them
+		code, m := postJSON(t, base+"/snippets", token, string(body))
+		last = code
+		if code == http.StatusInsufficientStorage {
+			if !strings.Contains(fmt.Sprint(m["detail"]), "storage is full") {
+				t.Fatalf("507 without a clear message: %v", m)
+			}
+			break
+		}
+		if code != 201 {
+			t.Fatalf("save on a full disk: %d %v, want 507", code, m)
+		}
+	}
+	if last != http.StatusInsufficientStorage {
+		t.Fatalf("the disk never filled up (last status %d)", last)
+	}
+	if code := getWithToken(t, base+"/auth/me", token); code != 200 {
+		t.Fatalf("reads on a full disk: %d", code)
+	}
+	res, err := http.Get(base + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var health map[string]any
+	json.NewDecoder(res.Body).Decode(&health)
+	res.Body.Close()
+	if health["status"] != "degraded" || !strings.Contains(fmt.Sprint(health["checks"]), "storage full") {
+		t.Fatalf("health on a full disk: %v", health)
+	}
+	os.Remove(filler)
+	if code, m := postJSON(t, base+"/snippets", token, `{"title":"small","code":"print(1)"}`); code != 201 {
+		t.Fatalf("save after freeing space: %d %v", code, m)
 	}
 }

@@ -84,6 +84,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &he):
 	case store.Full(err):
+		s.storageFullAt.Store(time.Now().UnixNano())
 		he = &httpError{Status: http.StatusInsufficientStorage, Code: "storage_full",
 			Msg: "the server's storage is full; nothing was saved. Try again later", Err: err}
 	case store.Unavailable(err):

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coderemote/coderemote/llm"
@@ -180,6 +181,9 @@ type Server struct {
 	mux         *http.ServeMux
 	handler     http.Handler
 
+	// storageFullAt is when a write last failed for want of disk space.
+	storageFullAt atomic.Int64
+
 	mu       sync.Mutex
 	conns    map[string]*wsConn
 	wsPerIP  map[string]int
@@ -320,9 +324,13 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 			checks["graph"] = "ok"
 		}
 		if err := s.store.Ping(ctx); err != nil {
-			s.log.Error("health: store is down", "err", err)
+			s.log.Error("health: store is down", "error", err)
 			checks["store"] = "down"
 			status, code = "unhealthy", http.StatusServiceUnavailable
+		} else if at := s.storageFullAt.Load(); at != 0 && time.Since(time.Unix(0, at)) < time.Minute {
+			// Reads work, writes do not: keep serving, say so.
+			checks["store"] = "degraded: storage full"
+			status = "degraded"
 		}
 	}
 	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks})
