@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coderemote/coderemote/sandbox/internal/wasmfile"
 )
 
 // nativePython313 is CPython 3.13 built from the runtime's own source by
@@ -70,5 +72,17 @@ func TestCAcceleratorsAreUsed(t *testing.T) {
 	want := "True True\nbuiltin_function_or_method builtin_function_or_method builtin_function_or_method\nbuiltins builtin_function_or_method function\n"
 	if res := run(t, p, code, "", 0); res.Stdout != want {
 		t.Fatalf("got %q %s, want %q", res.Stdout, str(res.Error), want)
+	}
+}
+
+// TestRuntimeImportsOnlyWASIPreview1: the module asks its host for nothing
+// but WASI preview 1 (the sandbox's boundary is what that offers).
+func TestRuntimeImportsOnlyWASIPreview1(t *testing.T) {
+	mods, err := wasmfile.ImportModules(pythonWasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mods) != 1 || mods[0] != "wasi_snapshot_preview1" {
+		t.Fatalf("the runtime imports from %q", mods)
 	}
 }

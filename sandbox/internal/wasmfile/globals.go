@@ -239,3 +239,47 @@ func (r *reader) constExpr() {
 		}
 	}
 }
+
+// ImportModules lists the module names the module imports from, once each,
+// in the order they first appear.
+func ImportModules(wasm []byte) ([]string, error) {
+	secs, err := Sections(wasm)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, s := range secs {
+		if s.ID != sectionImport {
+			continue
+		}
+		r := reader{b: wasm[s.Start:s.End]}
+		count := r.uleb()
+		for i := uint64(0); i < count && r.err == nil; i++ {
+			mod := r.name()
+			r.name()
+			switch r.byte() {
+			case 0:
+				r.uleb()
+			case 1:
+				r.byte()
+				r.limits()
+			case 2:
+				r.limits()
+			case kindGlobal:
+				r.byte()
+				r.byte()
+			default:
+				return nil, fmt.Errorf("wasmfile: import %d has an unknown kind", i)
+			}
+			if r.err == nil && !seen[mod] {
+				seen[mod] = true
+				names = append(names, mod)
+			}
+		}
+		if r.err != nil {
+			return nil, fmt.Errorf("wasmfile: import section: %w", r.err)
+		}
+	}
+	return names, nil
+}

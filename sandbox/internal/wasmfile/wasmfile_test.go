@@ -78,6 +78,7 @@ func FuzzSections(f *testing.F) {
 	f.Add(module())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if _, err := Sections(data); err == nil {
+			ImportModules(data)
 			if out, err := ExportMutableGlobals(data, "g."); err == nil {
 				ExportedGlobals(out, "g.")
 			}
