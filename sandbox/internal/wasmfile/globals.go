@@ -37,7 +37,7 @@ func ExportMutableGlobals(wasm []byte, prefix string) ([]byte, error) {
 		return nil, errors.New("wasmfile: module has no export section")
 	}
 	exp := secs[exportAt]
-	count, n, err := uleb(wasm, exp.Start)
+	count, n, err := uleb(wasm[:exp.End], exp.Start)
 	if err != nil {
 		return nil, fmt.Errorf("wasmfile: export count: %w", err)
 	}
