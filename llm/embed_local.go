@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -19,9 +20,16 @@ type Local struct{}
 // Name identifies the provider in results ("local").
 func (Local) Name() string { return "local" }
 
-// Analyze estimates complexity from the code's structure.
-func (Local) Analyze(_ context.Context, code string) (Analysis, error) {
-	return AnalyzeLocal(code), nil
+// LocalDeadline bounds one local analysis (64 KB of any shape takes well
+// under it: docs/analysis.md).
+const LocalDeadline = 2 * time.Second
+
+// Analyze estimates complexity from the code's structure. It gives up with
+// ctx's error when ctx ends, or after LocalDeadline.
+func (Local) Analyze(ctx context.Context, code string) (Analysis, error) {
+	ctx, cancel := context.WithTimeout(ctx, LocalDeadline)
+	defer cancel()
+	return analyzeLocal(ctx, code)
 }
 
 // EmbedDocument embeds a snippet's text (see DocumentText).

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -309,8 +310,8 @@ func topLevelComma(s string) bool {
 
 // blockCost is the cost of ls[from:to]; calls to recursive functions are
 // charged separately.
-func blockCost(ls []srcLine, from, to int) cost {
-	return blockCostIn(ls, from, to, containerKinds(ls), "")
+func blockCost(ls []srcLine, from, to int, kinds map[string]containerKind) cost {
+	return blockCostIn(ls, from, to, kinds, "")
 }
 
 // blockCostIn is blockCost inside a for loop whose body is forBody: a
@@ -460,8 +461,8 @@ func functions(ls []srcLine) []function {
 }
 
 // recursionCost is a recursive function's total time and stack depth.
-func recursionCost(ls []srcLine, f function) (time, depth cost) {
-	body := blockCost(ls, f.start+1, f.end)
+func recursionCost(ls []srcLine, f function, kinds map[string]containerKind) (time, depth cost) {
+	body := blockCost(ls, f.start+1, f.end, kinds)
 	linearWork := body.poly >= 1 || strings.Contains(f.body, "merge") || strings.Contains(f.body, "[:mid]")
 	pivot := strings.Contains(f.body, "pivot") || strings.Contains(f.body, "partition")
 	switch {
@@ -503,16 +504,30 @@ type Analysis struct {
 
 // AnalyzeLocal estimates the complexity of a Python program.
 func AnalyzeLocal(code string) Analysis {
+	a, _ := analyzeLocal(context.Background(), code)
+	return a
+}
+
+// analyzeLocal is AnalyzeLocal that stops, with ctx's error, when ctx ends.
+// Its work is close to linear in the size of the code.
+func analyzeLocal(ctx context.Context, code string) (Analysis, error) {
 	ls := lines(code)
-	time := blockCost(ls, 0, len(ls))
-	space := spaceCost(ls)
+	kinds := containerKinds(ls) // once: every block's cost consults it
+	time := blockCost(ls, 0, len(ls), kinds)
+	space := spaceCost(ls, kinds)
+	if err := ctx.Err(); err != nil {
+		return Analysis{}, err
+	}
 	fns := functions(ls)
 	for _, f := range fns {
+		if err := ctx.Err(); err != nil {
+			return Analysis{}, err
+		}
 		if f.selfCalls == 0 {
-			time = maxCost(time, blockCost(ls, f.start+1, f.end))
+			time = maxCost(time, blockCost(ls, f.start+1, f.end, kinds))
 			continue
 		}
-		t, d := recursionCost(ls, f)
+		t, d := recursionCost(ls, f, kinds)
 		time = maxCost(time, t)
 		space = maxCost(space, d)
 	}
@@ -522,7 +537,7 @@ func AnalyzeLocal(code string) Analysis {
 		a.Time = NormalizeBigO("O(n log log n)") // the loops' shape (√n · n) overstates it
 	}
 	a.Narrative = narrative(a)
-	return a
+	return a, nil
 }
 
 var (
@@ -531,8 +546,7 @@ var (
 )
 
 // spaceCost estimates extra memory from allocations proportional to the input.
-func spaceCost(ls []srcLine) cost {
-	kinds := containerKinds(ls)
+func spaceCost(ls []srcLine, kinds map[string]containerKind) cost {
 	c := constant
 	for i, l := range ls {
 		t := l.text

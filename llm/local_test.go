@@ -1,6 +1,8 @@
 package llm
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -77,4 +79,45 @@ func FuzzAnalyzeLocal(f *testing.F) {
 			t.Fatalf("got %+v", a)
 		}
 	})
+}
+
+// pathological are shapes of code that made the analyzer quadratic: 64 KB
+// or more of each.
+var pathological = map[string]string{
+	"many functions":       strings.Repeat("def f():\n x\n", 6000),
+	"one function, loops":  "def f(n):\n" + strings.Repeat("    for i in range(n):\n        x = i\n", 2000),
+	"recursion in loops":   "def f(n):\n" + strings.Repeat("    for i in range(n):\n        f(n - 1)\n", 2000),
+	"one long line":        "x = [" + strings.Repeat("1, ", 22000) + "]\n",
+	"many halving loops":   strings.Repeat("while n > 0:\n    n //= 2\n", 3000),
+	"deeply nested blocks": nested(300),
+}
+
+func nested(depth int) string {
+	var b strings.Builder
+	for i := range depth {
+		b.WriteString(strings.Repeat(" ", i) + "for i in range(n):\n")
+	}
+	b.WriteString(strings.Repeat(" ", depth) + "pass\n")
+	return b.String()
+}
+
+// TestAnalysisIsCancelled: an analysis whose context has ended stops.
+func TestAnalysisIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := (Local{}).Analyze(ctx, pathological["many functions"]); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
+
+// BenchmarkPathological is the local analyzer on each pathological shape
+// (docs/analysis.md records the figures).
+func BenchmarkPathological(b *testing.B) {
+	for name, code := range pathological {
+		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				AnalyzeLocal(code)
+			}
+		})
+	}
 }

@@ -26,7 +26,7 @@ func nativePython313() string {
 
 // TestProgramsMatchNativeCPython runs real programs (testdata/programs) in
 // the sandbox and compares their output with what native CPython 3.13,
-// built from the same source, printed for them (the .out golden files).
+// built from the same source, printed for them (the .expected golden files).
 // Where that native build is on the machine, the golden files are checked
 // against it too.
 func TestProgramsMatchNativeCPython(t *testing.T) {
@@ -43,7 +43,7 @@ func TestProgramsMatchNativeCPython(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := os.ReadFile(strings.TrimSuffix(file, ".py") + ".out")
+			want, err := os.ReadFile(strings.TrimSuffix(file, ".py") + ".expected")
 			if err != nil {
 				t.Fatal(err)
 			}
