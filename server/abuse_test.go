@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,4 +115,56 @@ func TestBudgetOfWorkerTime(t *testing.T) {
 	if code, res, _ := postFrom(s, "198.51.100.10", "print(2)", 5); code != http.StatusOK || res.Stdout != "2\n" {
 		t.Fatalf("another client got %d %+v", code, res)
 	}
+}
+
+// TestServerMemoryStaysBounded: 500 runs that print as much as they may or
+// forge huge reports leave the server's heap within the job registry's
+// output budget plus a fixed overhead.
+func TestServerMemoryStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("500 runs")
+	}
+	p := newPool(t, sandbox.Config{Workers: 2, OutputLimit: 256 << 10})
+	s := New(Config{ExecuteRate: 1 << 20, ExecuteBurst: 1 << 20, JobOutputBytes: 16 << 20}, discardLog(), Deps{Runner: p})
+	forge := "import json\nb = json.__dict__['__bui' + 'ltins__']\nposix = b['__imp' + 'ort__']('posix')\n" +
+		"rep = '{\"exit_code\": 0, \"violations\": [' + ','.join(['{\"message\": \"' + 'v' * 100 + '\"}'] * 8000) + ']}'\n" +
+		"fd = posix.open('/cr/result', posix.O_WRONLY | posix.O_TRUNC)\nposix.write(fd, rep.encode())\nposix.close(fd)\nposix._exit(0)\n"
+	flood := "print('x' * 1000000)"
+	var wg sync.WaitGroup
+	work := make(chan string)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for code := range work {
+				if status, res, _ := postFrom(s, "192.0.2.77", code, 10); status != 200 || !res.Truncated && len(res.SecurityViolations) == 0 {
+					t.Errorf("abusive run: %d %s %d violations", status, strDeref(res.ErrorType), len(res.SecurityViolations))
+				}
+			}
+		}()
+	}
+	for i := range 500 {
+		if i%2 == 0 {
+			work <- forge
+		} else {
+			work <- flood
+		}
+	}
+	close(work)
+	wg.Wait()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(s) // the server, with its job registry, is what is measured
+	if ms.HeapAlloc > 16<<20+48<<20 {
+		t.Fatalf("after 500 abusive runs the heap holds %d MiB (budget 16 MiB of output + 48 MiB)", ms.HeapAlloc>>20)
+	}
+	t.Logf("heap after 500 abusive runs: %d MiB, jobs keep %d MiB of output", ms.HeapAlloc>>20, s.jobs.bytes>>20)
+}
+
+func strDeref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

@@ -117,8 +117,23 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			s.writeError(rec, r, herr)
 			return
 		}
+		if storeBound(r.URL.Path) {
+			// These requests only read and write the database: bound them, so
+			// that a database that hangs cannot hold connections for long.
+			ctx, cancel := context.WithTimeout(r.Context(), storeRequestTimeout)
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// storeRequestTimeout bounds requests that only use the database.
+const storeRequestTimeout = 10 * time.Second
+
+func storeBound(path string) bool {
+	return strings.HasPrefix(path, "/auth/") || path == "/snippets" || strings.HasPrefix(path, "/snippets/") ||
+		path == "/search" || strings.HasPrefix(path, "/search/")
 }
 
 // queryText refuses query parameters that are not valid UTF-8 or hold a

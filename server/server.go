@@ -83,6 +83,9 @@ type Config struct {
 	WSOrigins []string
 	// WSPerIP caps the WebSocket connections open from one client address.
 	WSPerIP int
+	// JobOutputBytes bounds the output kept for GET /jobs/{id}, all jobs
+	// together (default 64 MiB).
+	JobOutputBytes int
 	// CORSOrigins are the other origins (scheme://host[:port]) whose pages
 	// may call the API; none by default.
 	CORSOrigins []string
@@ -132,6 +135,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WorkBurst <= 0 {
 		c.WorkBurst = DefaultWorkBurst
+	}
+	if c.JobOutputBytes <= 0 {
+		c.JobOutputBytes = maxJobBytes
 	}
 	if c.WSPerIP <= 0 {
 		c.WSPerIP = DefaultWSPerIP
@@ -204,7 +210,7 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		runner:      deps.Runner,
 		store:       deps.Store,
 		metrics:     newMetrics(deps.Runner),
-		jobs:        newJobRegistry(jobTTL, maxJobs, maxJobBytes),
+		jobs:        newJobRegistry(jobTTL, maxJobs, cfg.JobOutputBytes),
 		limiter:     newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
 		userLimiter: newRateLimiter(float64(a.UserExecuteRate)/60, a.UserExecuteBurst, maxLimiterKeys),
 		authLimiter: newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),
