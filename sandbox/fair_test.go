@@ -130,3 +130,22 @@ func TestAdmission(t *testing.T) {
 		t.Fatalf("a larger share has a larger budget: %v", err)
 	}
 }
+
+// BenchmarkScheduling is what admission and the fair queue add to a run:
+// admit, take a slot, give it back, charge the time.
+func BenchmarkScheduling(b *testing.B) {
+	q := newFairQueue(2)
+	a := newAdmission(8, time.Hour)
+	ctx := context.Background()
+	for b.Loop() {
+		now := time.Now()
+		if err := a.admit("ip:192.0.2.1", 1, now); err != nil {
+			b.Fatal(err)
+		}
+		if err := q.acquire(ctx, "ip:192.0.2.1", 1, time.Minute); err != nil {
+			b.Fatal(err)
+		}
+		q.release()
+		a.done("ip:192.0.2.1", 1, time.Millisecond, now)
+	}
+}
