@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -141,6 +142,29 @@ func connectStore(ctx context.Context, cfg config, log *slog.Logger) (*store.DB,
 	}
 }
 
+// secureCache tightens what an older version left readable in the cache
+// directory (the compiled runtime, the allowlist's file list): directories
+// 0700, files 0600. New entries are created so.
+func secureCache(dir string, log *slog.Logger) {
+	fixed := 0
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		want := os.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if info, err := d.Info(); err == nil && info.Mode().Perm()&^want != 0 && os.Chmod(path, want) == nil {
+			fixed++
+		}
+		return nil
+	})
+	if fixed > 0 {
+		log.Warn("tightened the permissions of the cache", "path", dir, "entries", fixed)
+	}
+}
+
 func migrate(cfg config, log *slog.Logger) error {
 	db, err := openStore(cfg, log)
 	if err != nil {
@@ -168,6 +192,7 @@ func serve(cfg config, log *slog.Logger) error {
 	if err := securePrivateFiles(cfg.dataDir, cfg.databaseURL == "", log); err != nil {
 		return err
 	}
+	secureCache(cfg.sandbox.CacheDir, log)
 	db, err := openStore(cfg, log)
 	if err != nil {
 		return err

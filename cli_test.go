@@ -196,6 +196,17 @@ func TestPrivateFilesAreTightened(t *testing.T) {
 	if !strings.Contains(logged.String(), "tightening") {
 		t.Fatalf("no warning logged: %s", logged.String())
 	}
+	cache := filepath.Join(dir, "cache", "wazero")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(cache, "module"), nil, 0o644)
+	secureCache(filepath.Join(dir, "cache"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for path, want := range map[string]os.FileMode{cache: 0o700, filepath.Join(cache, "module"): 0o600} {
+		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != want {
+			t.Fatalf("%s: %v, want %v", path, info.Mode().Perm(), want)
+		}
+	}
 	fresh := filepath.Join(t.TempDir(), "new")
 	if err := securePrivateFiles(fresh, true, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)

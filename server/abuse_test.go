@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/sandbox"
 )
 
@@ -41,6 +43,10 @@ func TestOneClientCannotStarveAnother(t *testing.T) {
 		"while True:\n    pass",
 		"while True:\n    print('x' * 1000)",
 		"import time\nx = [0] * 10**6\ntime.sleep(30)",
+		// a forged report, written past the guard
+		"import json\nb = json.__dict__['__bui' + 'ltins__']\nposix = b['__imp' + 'ort__']('posix')\n" +
+			"fd = posix.open('/cr/result', posix.O_WRONLY | posix.O_TRUNC)\n" +
+			"posix.write(fd, ('{\"exit_code\": 0, \"violations\": [' + ','.join(['{}'] * 200000) + ']}').encode())\nposix._exit(0)",
 	}
 	stop := make(chan struct{})
 	var rejected, sent atomic.Int64
@@ -167,4 +173,21 @@ func strDeref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// TestPathologicalAnalysisIsBounded: 64 KB of code shaped to make the
+// analyzer work hard is answered within its deadline.
+func TestPathologicalAnalysisIsBounded(t *testing.T) {
+	s := New(Config{}, discardLog(), Deps{Runner: sharedPool(t)})
+	code := strings.Repeat("def f():\n x\n", 5400) // 64,800 bytes
+	body, _ := json.Marshal(map[string]string{"code": code})
+	start := time.Now()
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, jsonRequest("POST", "/analyze", string(body)))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("got %d %s", rec.Code, rec.Body.String())
+	}
+	if took := time.Since(start); took > llm.LocalDeadline {
+		t.Fatalf("the analysis took %s, past its deadline", took)
+	}
 }
