@@ -165,6 +165,22 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 		req.OnStart()
 	}
 	res, healthy := p.runOn(ctx, w, req)
+	if !healthy && errors.Is(res.startErr, errNotDelivered) {
+		// The worker died before it could take the run: give the run to
+		// another, once.
+		p.restarts.Add(1)
+		p.retire(w)
+		go p.replenish()
+		if w, err = p.takeWorker(ctx); err != nil {
+			p.running.Add(-1)
+			return Result{}, err
+		}
+		if w == nil {
+			p.running.Add(-1)
+			return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
+		}
+		res, healthy = p.runOn(ctx, w, req)
+	}
 	p.running.Add(-1)
 	if healthy {
 		go p.awaitReady(w)
@@ -176,6 +192,9 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	}
 	return res, nil
 }
+
+// errNotDelivered marks a run whose worker could not be sent it.
+var errNotDelivered = errors.New("sandbox: the run could not be delivered to its worker")
 
 // replacementCharge is what a run that had its worker killed pays on top of
 // its time: starting a successor costs about that much CPU
@@ -233,7 +252,9 @@ func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
 	spec, _ := json.Marshal(runSpec{Seq: seq, Code: req.Code, Input: req.Input, TimeoutMS: timeout.Milliseconds()})
 	start := time.Now()
 	if err := w.fw.write(frameRun, spec); err != nil {
-		return stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", 0), false
+		res := stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", 0)
+		res.startErr = errNotDelivered
+		return res, false
 	}
 	go pumpStdin(w.fw, seq, req.Stdin)
 	hard := time.NewTimer(timeout + killGrace)
