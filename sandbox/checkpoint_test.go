@@ -122,6 +122,17 @@ func TestStopWithoutRestart(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a time limit of a nanosecond", func(t *testing.T) {
+		before := p.Stats().Restarts
+		for range 20 {
+			if res := run(t, p, "print('never')", "", time.Nanosecond); !res.TimedOut {
+				t.Fatalf("got %+v", res)
+			}
+		}
+		if got := p.Stats().Restarts - before; got > 2 {
+			t.Fatalf("20 runs with a 1 ns limit cost %d worker restarts", got)
+		}
+	})
 	t.Run("cancelled while sleeping", func(t *testing.T) {
 		before := p.Stats().Restarts
 		ctx, cancel := context.WithCancel(t.Context())
