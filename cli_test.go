@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -154,10 +154,11 @@ func TestSIGTERMFinishesOrCancelsRunningPrograms(t *testing.T) {
 	}
 }
 
-// waitWorkersReady polls /metrics until n sandbox workers are warm.
+// waitWorkersReady polls /metrics until at least n sandbox workers are
+// ready (the standby counts too).
 func waitWorkersReady(t *testing.T, url string, n int) {
 	t.Helper()
-	want := fmt.Sprintf("coderemote_sandbox_workers_ready %d", n)
+	re := regexp.MustCompile(`(?m)^coderemote_sandbox_workers_ready (\d+)`)
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		res, err := http.Get(url + "/metrics")
 		if err != nil {
@@ -165,8 +166,10 @@ func waitWorkersReady(t *testing.T, url string, n int) {
 		}
 		b, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if strings.Contains(string(b), want) {
-			return
+		if m := re.FindSubmatch(b); m != nil {
+			if ready, _ := strconv.Atoi(string(m[1])); ready >= n {
+				return
+			}
 		}
 	}
 	t.Fatalf("%d workers never became ready", n)
