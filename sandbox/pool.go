@@ -120,25 +120,13 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	p.inflight.Add(1)
 	p.mu.Unlock()
 	defer p.inflight.Done()
+	var held time.Duration // the worker time to charge the client
 	if req.Client != "" {
 		if err := p.clients.admit(req.Client, req.Share, time.Now()); err != nil {
 			return Result{}, err
 		}
+		defer func() { p.clients.done(req.Client, req.Share, held, time.Now()) }()
 	}
-	var started time.Time
-	var killed bool
-	defer func() {
-		if req.Client != "" {
-			var held time.Duration
-			if !started.IsZero() {
-				held = time.Since(started)
-			}
-			if killed { // its worker must be replaced: charge for that too
-				held += replacementCharge
-			}
-			p.clients.done(req.Client, req.Share, held, time.Now())
-		}
-	}()
 	select {
 	case p.slots <- struct{}{}:
 	default:
@@ -152,45 +140,46 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 	}
 	defer p.queue.release()
+	return p.runOnWorker(ctx, req, &held)
+}
+
+// runOnWorker runs req on a ready worker (a second one if the first died
+// before it could take the run), and returns the worker to the pool or
+// replaces it. held receives the worker time the run used.
+func (p *Pool) runOnWorker(ctx context.Context, req Request, held *time.Duration) (Result, error) {
 	w, err := p.takeWorker(ctx)
-	if err != nil {
-		return Result{}, err
+	if err != nil || w == nil {
+		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), err
 	}
-	if w == nil {
-		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
-	}
-	started = time.Now()
+	started := time.Now()
 	p.running.Add(1)
+	defer p.running.Add(-1)
 	if req.OnStart != nil {
 		req.OnStart()
 	}
 	res, healthy := p.runOn(ctx, w, req)
 	if !healthy && errors.Is(res.startErr, errNotDelivered) {
-		// The worker died before it could take the run: give the run to
-		// another, once.
-		p.restarts.Add(1)
-		p.retire(w)
-		go p.replenish()
-		if w, err = p.takeWorker(ctx); err != nil {
-			p.running.Add(-1)
-			return Result{}, err
-		}
-		if w == nil {
-			p.running.Add(-1)
-			return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
+		p.replace(w)
+		if w, err = p.takeWorker(ctx); err != nil || w == nil {
+			return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), err
 		}
 		res, healthy = p.runOn(ctx, w, req)
 	}
-	p.running.Add(-1)
+	*held = time.Since(started)
 	if healthy {
 		go p.awaitReady(w)
 	} else {
-		killed = true
-		p.restarts.Add(1)
-		p.retire(w)
-		go p.replenish()
+		*held += replacementCharge // its worker must be replaced: charge for that too
+		p.replace(w)
 	}
 	return res, nil
+}
+
+// replace kills a worker and starts another in the background.
+func (p *Pool) replace(w *proc) {
+	p.restarts.Add(1)
+	p.retire(w)
+	go p.replenish()
 }
 
 // errNotDelivered marks a run whose worker could not be sent it.
@@ -209,9 +198,7 @@ func (p *Pool) takeWorker(ctx context.Context) (*proc, error) {
 		case w := <-p.idle:
 			select {
 			case <-w.exited: // died while idle (killed, out of memory)
-				p.restarts.Add(1)
-				p.retire(w)
-				go p.replenish()
+				p.replace(w)
 				continue
 			default:
 				return w, nil
@@ -241,9 +228,7 @@ func (p *Pool) awaitReady(w *proc) {
 	case <-timer.C:
 		p.log.Error("sandbox: worker did not become ready after a run")
 	}
-	p.restarts.Add(1)
-	p.retire(w)
-	p.replenish()
+	p.replace(w)
 }
 
 func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
