@@ -206,7 +206,7 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	deps, err := aiDeps(cfg, log, db)
+	deps, follow, err := aiDeps(cfg, log, db)
 	if err != nil {
 		return err
 	}
@@ -217,6 +217,9 @@ func serve(cfg config, log *slog.Logger) error {
 	indexCtx, stopIndexer := context.WithCancel(context.Background())
 	defer stopIndexer()
 	go srv.RunIndexer(indexCtx)
+	if follow != nil {
+		go follow(indexCtx)
+	}
 	if onLambda() {
 		serveLambda(srv, log) // does not return
 		return nil
@@ -339,43 +342,57 @@ func reportFailure(w io.Writer, file string, res sandbox.Result) {
 	fmt.Fprintf(w, "%s: %s\n", *res.ErrorType, msg)
 }
 
+// indexFollowInterval is how often the embedded index reads the store's
+// changes from other processes.
+const indexFollowInterval = 500 * time.Millisecond
+
 // aiDeps chooses analysis and search: Gemini with GEMINI_API_KEY, the local
 // analyzer and embeddings otherwise; the embedded index either way. When the
 // embeddings change kind, every snippet is queued to be embedded again.
-func aiDeps(cfg config, log *slog.Logger, db *store.DB) (server.Deps, error) {
+func aiDeps(cfg config, log *slog.Logger, db *store.DB) (server.Deps, func(context.Context), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var idx server.Index
+	var follow func(context.Context)
 	if cfg.neo4j.URI != "" {
 		n, err := graph.NewNeo4j(ctx, cfg.neo4j)
 		if err != nil {
-			return server.Deps{}, err
+			return server.Deps{}, nil, err
 		}
 		idx = n
 	} else {
+		// The embedded index follows the store's changes, so that what any
+		// process sharing the database indexes is found here within a second.
+		seq, err := db.IndexSeq(ctx)
+		if err != nil {
+			return server.Deps{}, nil, err
+		}
 		e, err := graph.NewEmbedded(ctx, db)
 		if err != nil {
-			return server.Deps{}, err
+			return server.Deps{}, nil, err
 		}
 		idx = e
+		follow = func(ctx context.Context) {
+			e.Follow(ctx, db, seq, indexFollowInterval, func(err error) { log.Warn("search index: following the store", "error", err) })
+		}
 	}
 	deps := server.Deps{Index: idx, Analyzer: llm.Local{}, Embedder: llm.Local{}}
 	space := "local-hash-v1@" + idx.Backend()
 	if cfg.gemini.APIKey != "" {
 		g, err := llm.NewGemini(ctx, cfg.gemini, nil)
 		if err != nil {
-			return server.Deps{}, err
+			return server.Deps{}, nil, err
 		}
 		deps.Analyzer, deps.Embedder = g, g
 		space = "gemini:" + cfg.gemini.EmbeddingModel + "@" + idx.Backend()
 	}
 	queued, err := db.UseEmbeddingSpace(ctx, space)
 	if err != nil {
-		return server.Deps{}, err
+		return server.Deps{}, nil, err
 	}
 	if queued > 0 {
 		log.Info("embeddings changed: re-indexing snippets", "space", space, "snippets", queued)
 	}
 	log.Info("analysis and search", "analyzer", deps.Analyzer.Name(), "embeddings", space, "index", idx.Backend())
-	return deps, nil
+	return deps, follow, nil
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Persister keeps the embedded index's nodes across restarts (the store
@@ -17,6 +18,14 @@ type Persister interface {
 	SaveIndexNode(ctx context.Context, userID, snippetID string, data []byte) error
 	DeleteIndexNode(ctx context.Context, userID, snippetID string) error
 	LoadIndexNodes(ctx context.Context, each func(userID, snippetID string, data []byte) error) error
+}
+
+// ChangeFeed lists the persisted index's changes in order, so that every
+// process can follow changes made by the others (the store implements it).
+type ChangeFeed interface {
+	// IndexChangesSince calls each, in order, for the changes after seq:
+	// a saved node's data, or nil for a deleted node.
+	IndexChangesSince(ctx context.Context, after int64, each func(seq int64, userID, snippetID string, data []byte) error) error
 }
 
 // Embedded is the in-process index: nodes grouped by owner, searched by
@@ -52,6 +61,50 @@ func (e *Embedded) put(n Node) {
 		e.byUser[n.UserID] = m
 	}
 	m[n.SnippetID] = n
+}
+
+// Follow applies, every interval until ctx is done, the changes that other
+// processes sharing the store have made since seq (the store's sequence
+// number when this index was loaded). Changes this process made come back
+// too and are applied again, which changes nothing.
+func (e *Embedded) Follow(ctx context.Context, feed ChangeFeed, seq int64, every time.Duration, onError func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := feed.IndexChangesSince(ctx, seq, func(s int64, userID, snippetID string, data []byte) error {
+			if err := e.apply(userID, snippetID, data); err != nil {
+				return err
+			}
+			seq = s
+			return nil
+		})
+		if err != nil && ctx.Err() == nil && onError != nil {
+			onError(err)
+		}
+	}
+}
+
+// apply takes one change from the feed.
+func (e *Embedded) apply(userID, snippetID string, data []byte) error {
+	if data == nil {
+		e.mu.Lock()
+		delete(e.byUser[userID], snippetID)
+		e.mu.Unlock()
+		return nil
+	}
+	n, err := decodeNode(data)
+	if err != nil {
+		return fmt.Errorf("graph: node %s: %w", snippetID, err)
+	}
+	e.mu.Lock()
+	e.put(n)
+	e.mu.Unlock()
+	return nil
 }
 
 // Backend names the index.

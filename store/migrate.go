@@ -149,6 +149,16 @@ ALTER TABLE graph_outbox ADD COLUMN next_attempt_at TEXT;`,
 		postgres: `ALTER TABLE users ADD COLUMN token_generation integer NOT NULL DEFAULT 0;`,
 		sqlite:   `ALTER TABLE users ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;`,
 	},
+	{ // 4: the search index's change sequence, which every replica follows; deletions become tombstones
+		postgres: `
+ALTER TABLE search_index ADD COLUMN seq bigint NOT NULL DEFAULT 0;
+ALTER TABLE search_index ADD COLUMN deleted boolean NOT NULL DEFAULT false;
+CREATE INDEX search_index_by_seq ON search_index (seq);`,
+		sqlite: `
+ALTER TABLE search_index ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE search_index ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX search_index_by_seq ON search_index (seq);`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is

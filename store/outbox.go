@@ -79,19 +79,44 @@ func (d *DB) OutboxLag(ctx context.Context) (time.Duration, error) {
 	return time.Since(oldest.Time), nil
 }
 
+// indexSeqLock serialises changes to the search index on PostgreSQL, so
+// that their sequence numbers are in commit order and a follower reading
+// "changes after n" never skips one that commits late. (SQLite serialises
+// every write anyway.)
+const indexSeqLock = 0x636f6465 // "code"
+
+// changeIndex writes a node change with the next sequence number.
+func (d *DB) changeIndex(ctx context.Context, query string, args ...any) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if d.dialect.name == postgres.name {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, indexSeqLock); err != nil {
+				return err
+			}
+		}
+		_, err := d.exec(ctx, tx, query, args...)
+		return err
+	})
+}
+
 // SaveIndexNode keeps a node of the embedded search index.
 func (d *DB) SaveIndexNode(ctx context.Context, userID, snippetID string, data []byte) error {
-	_, err := d.exec(ctx, d.db, `INSERT INTO search_index (snippet_id, user_id, data) VALUES ($1, $2, $3)
-		ON CONFLICT (snippet_id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data`, snippetID, userID, data)
+	err := d.changeIndex(ctx, `INSERT INTO search_index (snippet_id, user_id, data, seq, deleted)
+		VALUES ($1, $2, $3, (SELECT coalesce(max(seq), 0) + 1 FROM search_index), false)
+		ON CONFLICT (snippet_id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, seq = excluded.seq, deleted = false`,
+		snippetID, userID, data)
 	if err != nil {
 		return fmt.Errorf("store: save index node %s: %w", snippetID, err)
 	}
 	return nil
 }
 
-// DeleteIndexNode removes a node of the embedded search index.
+// DeleteIndexNode removes a node of the embedded search index (it stays as
+// a tombstone, so that other replicas' followers learn of the deletion).
 func (d *DB) DeleteIndexNode(ctx context.Context, userID, snippetID string) error {
-	if _, err := d.exec(ctx, d.db, `DELETE FROM search_index WHERE snippet_id = $1 AND user_id = $2`, snippetID, userID); err != nil {
+	err := d.changeIndex(ctx, `UPDATE search_index SET deleted = true, data = $1,
+		seq = (SELECT coalesce(max(seq), 0) + 1 FROM search_index) WHERE snippet_id = $2 AND user_id = $3 AND NOT deleted`,
+		[]byte{}, snippetID, userID)
+	if err != nil {
 		return fmt.Errorf("store: delete index node %s: %w", snippetID, err)
 	}
 	return nil
@@ -99,7 +124,7 @@ func (d *DB) DeleteIndexNode(ctx context.Context, userID, snippetID string) erro
 
 // LoadIndexNodes calls each for every node of the embedded search index.
 func (d *DB) LoadIndexNodes(ctx context.Context, each func(userID, snippetID string, data []byte) error) error {
-	rows, err := d.query(ctx, d.db, `SELECT CAST(user_id AS TEXT), CAST(snippet_id AS TEXT), data FROM search_index`)
+	rows, err := d.query(ctx, d.db, `SELECT CAST(user_id AS TEXT), CAST(snippet_id AS TEXT), data FROM search_index WHERE NOT deleted`)
 	if err != nil {
 		return fmt.Errorf("store: load index: %w", err)
 	}
@@ -111,6 +136,42 @@ func (d *DB) LoadIndexNodes(ctx context.Context, each func(userID, snippetID str
 			return fmt.Errorf("store: load index: %w", err)
 		}
 		if err := each(u, s, data); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// IndexSeq is the sequence number of the search index's latest change.
+func (d *DB) IndexSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := d.queryRow(ctx, d.db, `SELECT coalesce(max(seq), 0) FROM search_index`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("store: index sequence: %w", err)
+	}
+	return seq, nil
+}
+
+// IndexChangesSince calls each, in sequence order, for every node of the
+// search index changed after seq: saved (its data) or deleted (nil data).
+func (d *DB) IndexChangesSince(ctx context.Context, after int64, each func(seq int64, userID, snippetID string, data []byte) error) error {
+	rows, err := d.query(ctx, d.db, `SELECT seq, CAST(user_id AS TEXT), CAST(snippet_id AS TEXT), data, deleted
+		FROM search_index WHERE seq > $1 ORDER BY seq LIMIT 1000`, after)
+	if err != nil {
+		return fmt.Errorf("store: index changes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var u, s string
+		var data []byte
+		var deleted bool
+		if err := rows.Scan(&seq, &u, &s, &data, &deleted); err != nil {
+			return fmt.Errorf("store: index changes: %w", err)
+		}
+		if deleted {
+			data = nil
+		}
+		if err := each(seq, u, s, data); err != nil {
 			return err
 		}
 	}
