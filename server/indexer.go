@@ -12,7 +12,7 @@ import (
 
 // Outbox is the store's queue of snippet changes for the search index.
 type Outbox interface {
-	PendingOutbox(ctx context.Context, limit int) ([]store.OutboxEvent, error)
+	ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]store.OutboxEvent, error)
 	MarkOutboxDone(ctx context.Context, id int64) error
 	MarkOutboxFailed(ctx context.Context, id int64, msg string, retryAt time.Time) error
 	OutboxLag(ctx context.Context) (time.Duration, error)
@@ -34,8 +34,13 @@ type Embedder interface {
 }
 
 const (
-	indexPoll     = 2 * time.Second
-	indexBatch    = 50
+	indexPoll  = 2 * time.Second
+	indexBatch = 50
+	// indexLease is how long a claimed batch is held: a process killed
+	// mid-batch leaves its events to the others after it. Events usually take
+	// milliseconds; a batch that takes longer may be indexed twice, which
+	// changes nothing.
+	indexLease    = 15 * time.Second
 	maxIndexRetry = 10 * time.Minute
 )
 
@@ -74,7 +79,7 @@ func (s *Server) kickIndexer() {
 
 // indexOnce processes one batch and reports how many events it took.
 func (s *Server) indexOnce(ctx context.Context) int {
-	events, err := s.store.PendingOutbox(ctx, indexBatch)
+	events, err := s.store.ClaimOutbox(ctx, indexBatch, indexLease)
 	if err != nil {
 		s.log.Error("indexer: read outbox", "err", err)
 		return 0

@@ -159,6 +159,10 @@ ALTER TABLE search_index ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE search_index ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX search_index_by_seq ON search_index (seq);`,
 	},
+	{ // 5: outbox events are claimed for a while by the process that indexes them
+		postgres: `ALTER TABLE graph_outbox ADD COLUMN claimed_until timestamptz;`,
+		sqlite:   `ALTER TABLE graph_outbox ADD COLUMN claimed_until TEXT;`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is

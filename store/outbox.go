@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -46,6 +48,39 @@ func (d *DB) PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error
 	return out, rows.Err()
 }
 
+// ClaimOutbox takes up to limit of the oldest due events that no process
+// holds, and holds them for lease: several processes draining the outbox at
+// once each get their own events (PostgreSQL skips rows another
+// transaction is claiming; SQLite serialises its writers). An event whose
+// holder died before marking it becomes due again when the lease ends.
+func (d *DB) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxEvent, error) {
+	now := Now()
+	skipLocked := ""
+	if d.dialect.name == postgres.name {
+		skipLocked = " FOR UPDATE SKIP LOCKED"
+	}
+	rows, err := d.query(ctx, d.db, `UPDATE graph_outbox SET claimed_until = $1 WHERE id IN (
+		SELECT id FROM graph_outbox WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+		AND (claimed_until IS NULL OR claimed_until <= $2) ORDER BY id LIMIT $3`+skipLocked+`)
+		RETURNING id, snippet_id, user_id, op, created_at, attempts`, Time{now.Add(lease)}, Time{now}, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []OutboxEvent
+	for rows.Next() {
+		var e OutboxEvent
+		var created Time
+		if err := rows.Scan(&e.ID, &e.SnippetID, &e.UserID, &e.Op, &created, &e.Attempts); err != nil {
+			return nil, fmt.Errorf("store: claim outbox: %w", err)
+		}
+		e.CreatedAt = created.Time
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b OutboxEvent) int { return cmp.Compare(a.ID, b.ID) })
+	return out, rows.Err()
+}
+
 // MarkOutboxDone records that an event reached the graph.
 func (d *DB) MarkOutboxDone(ctx context.Context, id int64) error {
 	if _, err := d.exec(ctx, d.db, `UPDATE graph_outbox SET processed_at = $1 WHERE id = $2`, Time{Now()}, id); err != nil {
@@ -59,7 +94,7 @@ func (d *DB) MarkOutboxFailed(ctx context.Context, id int64, msg string, retryAt
 	if len(msg) > 1000 {
 		msg = msg[:1000]
 	}
-	_, err := d.exec(ctx, d.db, `UPDATE graph_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3`,
+	_, err := d.exec(ctx, d.db, `UPDATE graph_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = NULL WHERE id = $3`,
 		msg, Time{retryAt}, id)
 	if err != nil {
 		return fmt.Errorf("store: outbox %d failed: %w", id, err)

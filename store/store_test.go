@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -309,6 +310,69 @@ func TestEmbeddingSpaceChangeQueuesReindex(t *testing.T) {
 		}
 		if events, _ := db.PendingOutbox(ctx, 10); len(events) != 4 {
 			t.Fatalf("outbox: %d events", len(events))
+		}
+	})
+}
+
+// TestOutboxClaimedOnce: two processes draining 1,000 events at once each
+// index every event exactly once; a claim whose holder died is taken again
+// once its lease ends.
+func TestOutboxClaimedOnce(t *testing.T) {
+	forEach(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "outbox@example.com")
+		for range 1000 { // each writes its event
+			if _, err := db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: u.ID, Code: "x"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mu sync.Mutex
+		seen := map[int64]int{}
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					events, err := db.ClaimOutbox(ctx, 25, time.Minute)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(events) == 0 {
+						return
+					}
+					for _, e := range events {
+						mu.Lock()
+						seen[e.ID]++
+						mu.Unlock()
+						if err := db.MarkOutboxDone(ctx, e.ID); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if len(seen) != 1000 {
+			t.Fatalf("%d events indexed, want 1000", len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("event %d indexed %d times", id, n)
+			}
+		}
+		// A holder that dies: its claim lapses, and another takes the event.
+		db.CreateSnippet(ctx, Snippet{ID: newID(), UserID: u.ID, Code: "y"})
+		if got, _ := db.ClaimOutbox(ctx, 10, 50*time.Millisecond); len(got) != 1 {
+			t.Fatalf("claimed %d, want 1", len(got))
+		}
+		if got, _ := db.ClaimOutbox(ctx, 10, time.Minute); len(got) != 0 {
+			t.Fatalf("a held event was claimed again: %v", got)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if got, _ := db.ClaimOutbox(ctx, 10, time.Minute); len(got) != 1 {
+			t.Fatalf("after the lease: claimed %d, want 1", len(got))
 		}
 	})
 }
