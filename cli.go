@@ -82,6 +82,10 @@ func openStore(cfg config, log *slog.Logger) (*store.DB, error) {
 	}
 	v, _ := db.SchemaVersion(ctx)
 	log.Info("database ready", "backend", db.Backend(), "schema_version", v)
+	if db.SharedSQLite() {
+		log.Warn("another process has this SQLite database open: SQLite serves one process; run several with PostgreSQL (DATABASE_URL)",
+			"path", filepath.Join(cfg.dataDir, "coderemote.db"))
+	}
 	return db, nil
 }
 

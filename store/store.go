@@ -30,6 +30,8 @@ var (
 type DB struct {
 	db      *sql.DB
 	dialect dialect
+	lock    *os.File // SQLite: held while this process has the database open
+	alone   bool     // SQLite: no other process held the lock at Open
 }
 
 // Open connects to PostgreSQL when url is set (postgres://…), and otherwise
@@ -60,6 +62,7 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 		}
 		db.SetMaxOpenConns(4)
 		d = &DB{db: db, dialect: sqlite}
+		d.lock, d.alone = lockFile(path + ".lock")
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -80,7 +83,18 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 }
 
 // Close closes the connections.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	if d.lock != nil {
+		d.lock.Close()
+	}
+	return d.db.Close()
+}
+
+// SharedSQLite reports that another process has the same SQLite database
+// open. SQLite serves one process: several processes (replicas) need
+// PostgreSQL, or each would search, follow jobs and drain the outbox on its
+// own.
+func (d *DB) SharedSQLite() bool { return d.dialect.name == sqlite.name && !d.alone }
 
 // Backend names the backend: "postgres" or "sqlite".
 func (d *DB) Backend() string { return d.dialect.name }

@@ -376,3 +376,25 @@ func TestOutboxClaimedOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestSecondProcessOnSQLite: a second open of the same SQLite file (as a
+// second process would) is told that the database is shared.
+func TestSecondProcessOnSQLite(t *testing.T) {
+	dir := t.TempDir()
+	first, err := Open(t.Context(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	if first.SharedSQLite() {
+		t.Fatal("the first process is told it shares the database")
+	}
+	second, err := Open(t.Context(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.SharedSQLite() {
+		t.Fatal("the second open is not told the database is shared")
+	}
+	second.Close()
+}
