@@ -302,3 +302,15 @@ func TestIdleWorkerKilled(t *testing.T) {
 		t.Fatalf("the run after an idle worker died: %s %s", str(res.ErrorType), str(res.Error))
 	}
 }
+
+// TestMemoryCapHoldsOnEveryRun: the cap is the same on an instance's first
+// run as on later ones (the slack kept for rewound growth is not a bonus).
+func TestMemoryCapHoldsOnEveryRun(t *testing.T) {
+	p := newTestPool(t, Config{Workers: 1, Standby: -1, MemoryLimit: 64 << 20})
+	for i := range 3 {
+		res := run(t, p, "x = bytearray(60 * 1024 * 1024)", "", 0)
+		if str(res.ErrorType) != ErrTypeMemory {
+			t.Fatalf("run %d: 60 MiB more under a 64 MiB cap: got %s, want MemoryError", i, str(res.ErrorType))
+		}
+	}
+}

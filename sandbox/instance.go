@@ -128,6 +128,7 @@ func (e *engine) newInstance(ctx context.Context) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
+	mem.limit = e.memLimit // the slack is only for memory earlier runs left grown (rewind)
 	in := &instance{eng: e, mem: mem, exited: make(chan struct{}), idle: make(chan struct{}, 1), checkpointing: true}
 	in.cond = sync.NewCond(&in.mu)
 	stdlib := countingFS{FS: &sysfs.AdaptFS{FS: e.stdlib}, open: &in.files}
