@@ -368,6 +368,30 @@ func (s *Server) afterRun(c caller, id string, p runParams, res sandbox.Result, 
 	if err := s.store.RecordExecution(ctx, rec); err != nil {
 		s.log.Error("record execution", "err", err, "job_id", id)
 	}
+	s.saveJob(ctx, c, id, res)
+}
+
+// maxSavedJobOutput bounds the output a job keeps in the database; past it
+// the saved view has no output (output_dropped), as old jobs in the
+// in-memory registry.
+const maxSavedJobOutput = 256 << 10
+
+// saveJob keeps the finished job in the database, so that GET /jobs/{id}
+// answers on every process sharing it.
+func (s *Server) saveJob(ctx context.Context, c caller, id string, res sandbox.Result) {
+	v := jobView{JobID: id, Status: "completed", Result: &ExecutionResult{Result: res, JobID: id}}
+	if outputSize(*v.Result) > maxSavedJobOutput {
+		r := *v.Result
+		r.Stdout, r.Stderr, r.Traceback = "", "", nil
+		v.Result, v.OutputDropped = &r, true
+	}
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = s.store.SaveJob(ctx, id, c.userID(), b, time.Now().Add(jobTTL))
+	}
+	if err != nil {
+		s.log.Error("save job", "error", err, "job_id", id)
+	}
 }
 
 type asyncAccepted struct {
@@ -405,11 +429,27 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 	if u != nil {
 		userID = u.ID
 	}
-	j, ok := s.jobs.get(id, userID)
-	if !isUUID(id) || !ok {
-		return errNotFound("job " + id + " was not found (results are kept for " + jobTTL.String() + ")")
+	notFound := errNotFound("job " + id + " was not found (results are kept for " + jobTTL.String() + ")")
+	if !isUUID(id) {
+		return notFound
 	}
-	writeJSON(w, http.StatusOK, j)
+	if j, ok := s.jobs.get(id, userID); ok {
+		writeJSON(w, http.StatusOK, j)
+		return nil
+	}
+	if s.store == nil {
+		return notFound
+	}
+	// Finished on another process sharing the database?
+	owner, view, err := s.store.Job(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && owner != "" && owner != userID {
+		return notFound
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(append(view, '\n'))
 	return nil
 }
 

@@ -67,3 +67,30 @@ func TestIndexFollowsOtherProcesses(t *testing.T) {
 		})
 	}
 }
+
+// TestJobsOnEveryProcess: a job run by one process is found by another
+// sharing the database, with the same ownership rules.
+func TestJobsOnEveryProcess(t *testing.T) {
+	for name, db := range storetest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			cfg := Config{Auth: AuthConfig{Secret: testSecret}}
+			a := New(cfg, discardLog(), Deps{Runner: sharedPool(t), Store: db})
+			b := New(cfg, discardLog(), Deps{Runner: sharedPool(t), Store: db})
+			alice := registerUser(t, a, "alice-jobs@example.com")
+			bob := registerUser(t, a, "bob-jobs@example.com")
+			_, mine, _ := call(t, a, "POST", "/execute", alice, `{"code":"print('from a')"}`)
+			_, anon, _ := call(t, a, "POST", "/execute", "", `{"code":"print('anonymous')"}`)
+			code, got, _ := call(t, b, "GET", "/jobs/"+mine["job_id"].(string), alice, "")
+			result, _ := got["result"].(map[string]any)
+			if code != 200 || got["status"] != "completed" || result["stdout"] != "from a\n" {
+				t.Fatalf("the owner on the other process: %d %v", code, got)
+			}
+			if code, _, _ := call(t, b, "GET", "/jobs/"+mine["job_id"].(string), bob, ""); code != 404 {
+				t.Fatalf("another user on the other process: %d, want 404", code)
+			}
+			if code, got, _ := call(t, b, "GET", "/jobs/"+anon["job_id"].(string), "", ""); code != 200 || got["status"] != "completed" {
+				t.Fatalf("an anonymous job on the other process: %d %v", code, got)
+			}
+		})
+	}
+}

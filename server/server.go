@@ -29,6 +29,10 @@ type Store interface {
 	Snippets
 	Outbox
 	RecordExecution(ctx context.Context, e store.Execution) error
+	// SaveJob and Job keep finished jobs for GET /jobs/{id} on every
+	// process sharing the database.
+	SaveJob(ctx context.Context, id, owner string, view []byte, expires time.Time) error
+	Job(ctx context.Context, id string) (owner string, view []byte, err error)
 	Ping(ctx context.Context) error
 }
 

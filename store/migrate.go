@@ -163,6 +163,24 @@ CREATE INDEX search_index_by_seq ON search_index (seq);`,
 		postgres: `ALTER TABLE graph_outbox ADD COLUMN claimed_until timestamptz;`,
 		sqlite:   `ALTER TABLE graph_outbox ADD COLUMN claimed_until TEXT;`,
 	},
+	{ // 6: finished jobs, so that GET /jobs/{id} answers on every process
+		postgres: `
+CREATE TABLE jobs (
+	id uuid PRIMARY KEY,
+	owner text NOT NULL,
+	view bytea NOT NULL,
+	expires_at timestamptz NOT NULL
+);
+CREATE INDEX jobs_by_expiry ON jobs (expires_at);`,
+		sqlite: `
+CREATE TABLE jobs (
+	id TEXT PRIMARY KEY,
+	owner TEXT NOT NULL,
+	view BLOB NOT NULL,
+	expires_at TEXT NOT NULL
+);
+CREATE INDEX jobs_by_expiry ON jobs (expires_at);`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is
