@@ -368,7 +368,9 @@ func (s *Server) afterRun(c caller, id string, p runParams, res sandbox.Result, 
 	if err := s.store.RecordExecution(ctx, rec); err != nil {
 		s.log.Error("record execution", "err", err, "job_id", id)
 	}
-	s.saveJob(ctx, c, id, res)
+	if s.store.Backend() == "postgres" { // SQLite serves one process: its registry is enough
+		s.saveJob(ctx, c, id, res)
+	}
 }
 
 // maxSavedJobOutput bounds the output a job keeps in the database; past it

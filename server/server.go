@@ -29,6 +29,9 @@ type Store interface {
 	Snippets
 	Outbox
 	RecordExecution(ctx context.Context, e store.Execution) error
+	// Backend names the database: "postgres" (which several processes can
+	// share) or "sqlite".
+	Backend() string
 	// SaveJob and Job keep finished jobs for GET /jobs/{id} on every
 	// process sharing the database.
 	SaveJob(ctx context.Context, id, owner string, view []byte, expires time.Time) error
