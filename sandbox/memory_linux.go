@@ -24,7 +24,14 @@ type linearMemory struct {
 	limit int    // Reallocate refuses sizes past this
 	image int    // bytes backed by the checkpoint, 0 before it
 	file  *os.File
+	// saved is the checkpoint as a plain copy, where a memfd cannot be had
+	// (a sandboxed kernel, a seccomp policy): rewinding then copies it back.
+	saved []byte
 }
+
+// copyCheckpoints makes every checkpoint a plain copy (tests of the
+// fallback).
+var copyCheckpoints = false
 
 func newLinearMemory(reserve int) (*linearMemory, error) {
 	buf, err := unix.Mmap(-1, 0, reserve, unix.PROT_READ|unix.PROT_WRITE,
@@ -54,6 +61,7 @@ func (m *linearMemory) Free() {
 		m.file.Close()
 		m.file = nil
 	}
+	m.saved = nil
 }
 
 // checkpoint makes the memory's current contents the image that rewind
@@ -67,8 +75,12 @@ func (m *linearMemory) checkpoint() error {
 	}
 	n := m.size
 	fd, err := unix.MemfdCreate("coderemote-checkpoint", unix.MFD_CLOEXEC)
-	if err != nil {
-		return fmt.Errorf("sandbox: checkpoint memfd: %w", err)
+	if err != nil || copyCheckpoints {
+		if fd > 0 {
+			unix.Close(fd)
+		}
+		m.saved = append(m.saved[:0], m.buf[:n]...)
+		return nil
 	}
 	f := os.NewFile(uintptr(fd), "coderemote-checkpoint")
 	if _, err := f.Write(m.buf[:n]); err != nil {
@@ -92,6 +104,13 @@ func (m *linearMemory) checkpoint() error {
 // rewind returns the memory to the checkpoint's contents. Memory grown since
 // stays part of the guest's memory, zeroed.
 func (m *linearMemory) rewind() error {
+	if m.file == nil && m.saved != nil {
+		n := copy(m.buf, m.saved)
+		if err := unix.Madvise(m.buf[n:m.size], unix.MADV_DONTNEED); n < m.size && err != nil {
+			clear(m.buf[n:m.size])
+		}
+		return nil
+	}
 	if err := unix.Madvise(m.buf[:m.size], unix.MADV_DONTNEED); err != nil {
 		return fmt.Errorf("sandbox: rewind memory: %w", err)
 	}
