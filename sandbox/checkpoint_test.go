@@ -125,7 +125,9 @@ func TestStopWithoutRestart(t *testing.T) {
 	t.Run("a time limit of a nanosecond", func(t *testing.T) {
 		before := p.Stats().Restarts
 		for range 20 {
-			if res := run(t, p, "print('never')", "", time.Nanosecond); !res.TimedOut {
+			// A program this short may finish before its deadline is
+			// noticed; either way the worker must stay.
+			if res := run(t, p, "print('quick')", "", time.Nanosecond); !res.TimedOut && res.Stdout != "quick\n" {
 				t.Fatalf("got %+v", res)
 			}
 		}
