@@ -167,18 +167,7 @@ func TestSnapshotBatchRunsOut(t *testing.T) {
 // TestRewoundMemoryHoldsNothingOfTheRun looks at the instance's memory after
 // a run wrote a secret to it.
 func TestRewoundMemoryHoldsNothingOfTheRun(t *testing.T) {
-	ctx := context.Background()
-	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.close(ctx)
-	in, err := eng.newInstance(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { in.close(); <-in.exited }()
-	<-in.idle
+	in := testInstance(t)
 	secret := "S3CR3T-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	for _, code := range []string{
 		"s = " + strconv.Quote(secret) + " * 3\nbig = bytearray(s.encode() * 100000)\nprint(len(big))",

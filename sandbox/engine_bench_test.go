@@ -29,17 +29,7 @@ func BenchmarkNewInstance(b *testing.B) {
 // handing it the program to the instance waiting for the next one: the run
 // and the rewind, without processes or HTTP.
 func BenchmarkRewoundRun(b *testing.B) {
-	ctx := context.Background()
-	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer eng.close(ctx)
-	in, err := eng.newInstance(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	<-in.idle
+	in := testInstance(b)
 	for b.Loop() {
 		r := in.begin("print('hello')", nil, DefaultOutputLimit, nil, nil)
 		if end := <-r.done; end.kind != endExit || end.exit != 0 {

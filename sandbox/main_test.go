@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -29,4 +30,26 @@ func newTestPool(t testing.TB, cfg Config) *Pool {
 	}
 	t.Cleanup(func() { p.Close(t.Context()) })
 	return p
+}
+
+// testInstance is an instance in this process, at its checkpoint, closed
+// when the test ends.
+func testInstance(t testing.TB) *instance {
+	t.Helper()
+	ctx := context.Background()
+	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := eng.newInstance(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		in.close()
+		<-in.exited
+		eng.close(ctx)
+	})
+	<-in.idle
+	return in
 }

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"context"
 	"testing"
 )
 
@@ -11,18 +10,7 @@ import (
 func TestCopyCheckpointFallback(t *testing.T) {
 	copyCheckpoints = true
 	defer func() { copyCheckpoints = false }()
-	ctx := context.Background()
-	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.close(ctx)
-	in, err := eng.newInstance(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { in.close(); <-in.exited }()
-	<-in.idle
+	in := testInstance(t)
 	if in.mem.file != nil || in.mem.saved == nil {
 		t.Fatal("the checkpoint is not a copy")
 	}

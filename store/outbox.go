@@ -34,13 +34,23 @@ func (d *DB) PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error
 	if err != nil {
 		return nil, fmt.Errorf("store: pending outbox: %w", err)
 	}
+	out, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending outbox: %w", err)
+	}
+	return out, nil
+}
+
+// scanEvents reads outbox events (id, snippet_id, user_id, op, created_at,
+// attempts) and closes rows.
+func scanEvents(rows *sql.Rows) ([]OutboxEvent, error) {
 	defer rows.Close()
 	var out []OutboxEvent
 	for rows.Next() {
 		var e OutboxEvent
 		var created Time
 		if err := rows.Scan(&e.ID, &e.SnippetID, &e.UserID, &e.Op, &created, &e.Attempts); err != nil {
-			return nil, fmt.Errorf("store: pending outbox: %w", err)
+			return nil, err
 		}
 		e.CreatedAt = created.Time
 		out = append(out, e)
@@ -66,19 +76,12 @@ func (d *DB) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox: %w", err)
 	}
-	defer rows.Close()
-	var out []OutboxEvent
-	for rows.Next() {
-		var e OutboxEvent
-		var created Time
-		if err := rows.Scan(&e.ID, &e.SnippetID, &e.UserID, &e.Op, &created, &e.Attempts); err != nil {
-			return nil, fmt.Errorf("store: claim outbox: %w", err)
-		}
-		e.CreatedAt = created.Time
-		out = append(out, e)
+	out, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outbox: %w", err)
 	}
-	slices.SortFunc(out, func(a, b OutboxEvent) int { return cmp.Compare(a.ID, b.ID) })
-	return out, rows.Err()
+	slices.SortFunc(out, func(a, b OutboxEvent) int { return cmp.Compare(a.ID, b.ID) }) // RETURNING has no order
+	return out, nil
 }
 
 // MarkOutboxDone records that an event reached the graph.
