@@ -108,7 +108,6 @@ type runState struct {
 	onWait     func()
 	waitSent   bool
 	stop       endKind       // set by instance.stop; the guest ends the run at its next host call
-	waiting    bool          // the guest is blocked reading stdin or sleeping
 	wake       chan struct{} // closed by stop, interrupts a sleep
 	ended      bool
 	done       chan runEnd
@@ -208,19 +207,19 @@ func (in *instance) closeInput(r *runState) {
 }
 
 // stop asks the run to end with the given kind. The guest notices at its
-// next host call: at once if it is blocked reading stdin or sleeping (stop
-// then reports true), otherwise when it next writes output or exits. A guest
-// that computes without either must be stopped by killing its process.
-func (in *instance) stop(r *runState, kind endKind) (blocked bool) {
+// next host call: at once if it is blocked reading stdin or sleeping,
+// otherwise when it next writes output or exits. A guest that computes
+// without either must be stopped by killing its process (the worker's
+// stopGrace).
+func (in *instance) stop(r *runState, kind endKind) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if r.ended || r.stop != endNone {
-		return r.ended || r.waiting
+		return
 	}
 	r.stop = kind
 	close(r.wake)
 	in.cond.Broadcast()
-	return r.waiting
 }
 
 // finish reports the run's end once.
@@ -274,9 +273,7 @@ func (in *instance) Read(b []byte) (int, error) {
 			in.mu.Lock()
 			continue
 		}
-		r.waiting = true
 		in.cond.Wait()
-		r.waiting = false
 	}
 }
 
@@ -289,7 +286,6 @@ func (in *instance) sleep(ns int64) {
 		time.Sleep(time.Duration(ns))
 		return
 	}
-	r.waiting = true
 	in.mu.Unlock()
 	t := time.NewTimer(time.Duration(ns))
 	select {
@@ -298,7 +294,6 @@ func (in *instance) sleep(ns int64) {
 		t.Stop()
 	}
 	in.mu.Lock()
-	r.waiting = false
 	stopped := r.stop != endNone
 	in.mu.Unlock()
 	if stopped {

@@ -157,16 +157,16 @@ func (p *Pool) runOnWorker(ctx context.Context, req Request, held *time.Duration
 	if req.OnStart != nil {
 		req.OnStart()
 	}
-	res, healthy := p.runOn(ctx, w, req)
-	if !healthy && errors.Is(res.startErr, errNotDelivered) {
+	res, end := p.runOn(ctx, w, req)
+	if end == notDelivered { // the worker died before it could take the run
 		p.replace(w)
 		if w, err = p.takeWorker(ctx); err != nil || w == nil {
 			return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), err
 		}
-		res, healthy = p.runOn(ctx, w, req)
+		res, end = p.runOn(ctx, w, req)
 	}
 	*held = time.Since(started)
-	if healthy {
+	if end == healthy {
 		go p.awaitReady(w)
 	} else {
 		*held += replacementCharge // its worker must be replaced: charge for that too
@@ -182,8 +182,14 @@ func (p *Pool) replace(w *proc) {
 	go p.replenish()
 }
 
-// errNotDelivered marks a run whose worker could not be sent it.
-var errNotDelivered = errors.New("sandbox: the run could not be delivered to its worker")
+// workerEnd is how a run left its worker.
+type workerEnd int
+
+const (
+	healthy      workerEnd = iota // ready for the next run once it says so
+	killed                        // stopped, crashed or failed: to be replaced
+	notDelivered                  // gone before it could be sent the run
+)
 
 // replacementCharge is what a run that had its worker killed pays on top of
 // its time: starting a successor costs about that much CPU
@@ -231,15 +237,13 @@ func (p *Pool) awaitReady(w *proc) {
 	p.replace(w)
 }
 
-func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
+func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, workerEnd) {
 	seq := p.seq.Add(1)
 	timeout := req.Timeout
 	spec, _ := json.Marshal(runSpec{Seq: seq, Code: req.Code, Input: req.Input, TimeoutMS: timeout.Milliseconds()})
 	start := time.Now()
 	if err := w.fw.write(frameRun, spec); err != nil {
-		res := stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", 0)
-		res.startErr = errNotDelivered
-		return res, false
+		return stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", 0), notDelivered
 	}
 	go pumpStdin(w.fw, seq, req.Stdin)
 	hard := time.NewTimer(timeout + killGrace)
@@ -252,7 +256,7 @@ func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
 		select {
 		case f, ok := <-w.frames:
 			if !ok {
-				return out.finish(p.lostWorker(time.Since(start))), false
+				return out.finish(p.lostWorker(time.Since(start))), killed
 			}
 			switch f.typ {
 			case frameStdout, frameStderr:
@@ -263,25 +267,25 @@ func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, bool) {
 				}
 			case frameDeadline:
 				if cancelled {
-					return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), false
+					return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), killed
 				}
-				return out.finish(timedOut(timeout, time.Since(start))), false
+				return out.finish(timedOut(timeout, time.Since(start))), killed
 			case frameDone:
 				var res Result
 				if err := json.Unmarshal(f.payload, &res); err != nil {
 					p.log.Error("sandbox: bad report from worker", "error", err)
-					return out.finish(stopped(ErrTypeCrash, "the sandbox worker sent a bad report", time.Since(start))), false
+					return out.finish(stopped(ErrTypeCrash, "the sandbox worker sent a bad report", time.Since(start))), killed
 				}
-				return out.finish(res), true
+				return out.finish(res), healthy
 			case frameFatal:
 				p.log.Error("sandbox: worker failed", "error", string(f.payload))
-				return out.finish(stopped(ErrTypeCrash, "the sandbox worker failed", time.Since(start))), false
+				return out.finish(stopped(ErrTypeCrash, "the sandbox worker failed", time.Since(start))), killed
 			}
 		case <-hard.C:
 			if cancelled {
-				return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), false
+				return out.finish(stopped(ErrTypeCancelled, "the run was cancelled", time.Since(start))), killed
 			}
-			return out.finish(timedOut(timeout, time.Since(start))), false
+			return out.finish(timedOut(timeout, time.Since(start))), killed
 		case <-done:
 			// Ask the worker to stop the run: a program waiting for input or
 			// sleeping ends at once and its worker stays; one that computes

@@ -162,8 +162,6 @@ type Result struct {
 	Truncated          bool        `json:"truncated"`
 	SecurityViolations []Violation `json:"security_violations"`
 	ExitCode           int         `json:"exit_code"`
-
-	startErr error // the pool's: why the run never reached a worker
 }
 
 // Error types the sandbox itself assigns (others are Python exception names).

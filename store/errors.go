@@ -44,5 +44,5 @@ func Full(err error) bool {
 	}
 	msg := err.Error()
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
-		strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "(13)") && strings.Contains(msg, "SQLITE_FULL")
+		strings.Contains(msg, "database or disk is full") // SQLITE_FULL
 }
