@@ -210,11 +210,15 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	deps, follow, err := aiDeps(cfg, log, db)
+	indexChanged := make(chan struct{}, 1)
+	deps, follow, err := aiDeps(cfg, log, db, indexChanged)
 	if err != nil {
 		return err
 	}
 	deps.Runner, deps.Store = pool, db
+	if db.Shared() {
+		deps.Bus = db
+	}
 	cfg.server.Version = version
 	cfg.server.UI = ui.FS()
 	srv := server.New(cfg.server, log, deps)
@@ -224,6 +228,20 @@ func serve(cfg config, log *slog.Logger) error {
 	if follow != nil {
 		go follow(indexCtx)
 	}
+	// Notifications from the processes sharing a PostgreSQL database: index
+	// changes wake the follower at once (it also polls), handoffs bring
+	// requests for this process's WebSocket connections.
+	go db.Listen(indexCtx, []string{store.ChannelIndex, store.ChannelHandoff, store.ChannelHandoffAck},
+		func(channel, payload string) {
+			if channel == store.ChannelIndex {
+				select {
+				case indexChanged <- struct{}{}:
+				default:
+				}
+				return
+			}
+			srv.Notified(channel, payload)
+		}, func(err error) { log.Warn("listening to other processes", "error", err) })
 	if onLambda() {
 		serveLambda(srv, log) // does not return
 		return nil
@@ -353,7 +371,7 @@ const indexFollowInterval = 500 * time.Millisecond
 // aiDeps chooses analysis and search: Gemini with GEMINI_API_KEY, the local
 // analyzer and embeddings otherwise; the embedded index either way. When the
 // embeddings change kind, every snippet is queued to be embedded again.
-func aiDeps(cfg config, log *slog.Logger, db *store.DB) (server.Deps, func(context.Context), error) {
+func aiDeps(cfg config, log *slog.Logger, db *store.DB, indexChanged <-chan struct{}) (server.Deps, func(context.Context), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var idx server.Index
@@ -377,7 +395,7 @@ func aiDeps(cfg config, log *slog.Logger, db *store.DB) (server.Deps, func(conte
 		}
 		idx = e
 		follow = func(ctx context.Context) {
-			e.Follow(ctx, db, seq, indexFollowInterval, func(err error) { log.Warn("search index: following the store", "error", err) })
+			e.Follow(ctx, db, seq, indexFollowInterval, indexChanged, func(err error) { log.Warn("search index: following the store", "error", err) })
 		}
 	}
 	deps := server.Deps{Index: idx, Analyzer: llm.Local{}, Embedder: llm.Local{}}

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +14,13 @@ import (
 
 func postJSON(t *testing.T, url, token, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url, bytes.NewBufferString(body))
+	return send(t, "POST", url, token, body)
+}
+
+// send makes a JSON request and decodes the JSON answer.
+func send(t *testing.T, method, url, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -63,11 +63,13 @@ func (e *Embedded) put(n Node) {
 	m[n.SnippetID] = n
 }
 
-// Follow applies, every interval until ctx is done, the changes that other
-// processes sharing the store have made since seq (the store's sequence
-// number when this index was loaded). Changes this process made come back
-// too and are applied again, which changes nothing.
-func (e *Embedded) Follow(ctx context.Context, feed ChangeFeed, seq int64, every time.Duration, onError func(error)) {
+// Follow applies, until ctx is done, the changes that other processes
+// sharing the store have made since seq (the store's sequence number when
+// this index was loaded): when wake delivers (a notification that the
+// index changed; nil when there are none) and every interval in any case.
+// Changes this process made come back too and are applied again, which
+// changes nothing.
+func (e *Embedded) Follow(ctx context.Context, feed ChangeFeed, seq int64, every time.Duration, wake <-chan struct{}, onError func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -75,6 +77,7 @@ func (e *Embedded) Follow(ctx context.Context, feed ChangeFeed, seq int64, every
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-wake:
 		}
 		err := feed.IndexChangesSince(ctx, seq, func(s int64, userID, snippetID string, data []byte) error {
 			if err := e.apply(userID, snippetID, data); err != nil {

@@ -167,12 +167,13 @@ func (s *Server) analyzeAsync(w http.ResponseWriter, r *http.Request) error {
 	if req.ConnectionID == nil {
 		return errInvalid("connection_id is required (send {\"action\":\"ping\"} on the WebSocket to get one)")
 	}
-	conn := s.conn(*req.ConnectionID)
-	if conn == nil {
-		return errInvalid("connection_id does not name an open WebSocket connection")
-	}
 	id := newUUID()
-	go conn.streamAnalysis(c, id, req)
+	if conn := s.conn(*req.ConnectionID); conn != nil {
+		go conn.streamAnalysis(c, id, req)
+	} else if err := s.handOff(r.Context(), handoff{Kind: "analyze", JobID: id, ConnID: *req.ConnectionID,
+		UserID: c.userID(), IP: c.ip, Analyze: &req}); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"job_id": id, "status": "streaming"})
 	return nil
 }

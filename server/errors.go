@@ -80,19 +80,9 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	var he *httpError
-	switch {
-	case errors.As(err, &he):
-	case store.Full(err):
-		s.storageFullAt.Store(time.Now().UnixNano())
-		he = &httpError{Status: http.StatusInsufficientStorage, Code: "storage_full",
-			Msg: "the server's storage is full; nothing was saved. Try again later", Err: err}
-	case store.Unavailable(err):
-		he = &httpError{Status: http.StatusServiceUnavailable, Code: "unavailable",
-			Msg: "the database is not available; try again shortly", RetryAfter: 5 * time.Second, Err: err}
-	default:
-		he = &httpError{Status: http.StatusInternalServerError, Code: "internal",
-			Msg: "internal error (request " + requestID(r.Context()) + ")", Err: err}
+	he := s.httpErrorOf(err)
+	if he.Code == "internal" {
+		he.Msg = "internal error (request " + requestID(r.Context()) + ")"
 	}
 	level := slog.LevelDebug
 	if he.Status >= 500 {
@@ -119,4 +109,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
+}
+
+// httpErrorOf is what the client is told of err.
+func (s *Server) httpErrorOf(err error) *httpError {
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		return he
+	case store.Full(err):
+		s.storageFullAt.Store(time.Now().UnixNano())
+		return &httpError{Status: http.StatusInsufficientStorage, Code: "storage_full",
+			Msg: "the server's storage is full; nothing was saved. Try again later", Err: err}
+	case store.Unavailable(err):
+		return &httpError{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Msg: "the database is not available; try again shortly", RetryAfter: 5 * time.Second, Err: err}
+	}
+	return &httpError{Status: http.StatusInternalServerError, Code: "internal", Msg: "internal error", Err: err}
 }

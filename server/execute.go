@@ -387,12 +387,16 @@ func (s *Server) saveJob(ctx context.Context, c caller, id string, res sandbox.R
 		r.Stdout, r.Stderr, r.Traceback = "", "", nil
 		v.Result, v.OutputDropped = &r, true
 	}
+	s.putJob(ctx, c, v)
+}
+
+func (s *Server) putJob(ctx context.Context, c caller, v jobView) {
 	b, err := json.Marshal(v)
 	if err == nil {
-		err = s.store.SaveJob(ctx, id, c.userID(), b, time.Now().Add(jobTTL))
+		err = s.store.SaveJob(ctx, v.JobID, c.userID(), b, time.Now().Add(jobTTL))
 	}
 	if err != nil {
-		s.log.Error("save job", "error", err, "job_id", id)
+		s.log.Error("save job", "error", err, "job_id", v.JobID)
 	}
 }
 
@@ -409,16 +413,41 @@ func (s *Server) executeAsync(w http.ResponseWriter, r *http.Request) error {
 	if req.ConnectionID == nil || *req.ConnectionID == "" {
 		return errInvalid("connection_id is required (send {\"action\":\"ping\"} on the WebSocket to get one)")
 	}
-	conn := s.conn(*req.ConnectionID)
-	if conn == nil {
-		return errInvalid("connection_id does not name an open WebSocket connection")
-	}
 	id := newUUID()
-	if err := conn.startRun(c, id, p, false); err != nil {
+	s.announceJob(r.Context(), c, id)
+	var err *httpError
+	if conn := s.conn(*req.ConnectionID); conn != nil {
+		err = conn.startRun(c, id, p, false)
+	} else {
+		err = s.handOff(r.Context(), handoff{Kind: "execute", JobID: id, ConnID: *req.ConnectionID,
+			UserID: c.userID(), IP: c.ip, Code: p.Code, Stdin: p.Stdin, TimeoutMS: p.Timeout.Milliseconds(), SnippetID: p.SnippetID})
+	}
+	if err != nil {
+		s.withdrawJob(r.Context(), id)
 		return err
 	}
 	writeJSON(w, http.StatusOK, asyncAccepted{JobID: id, Status: "queued"})
 	return nil
+}
+
+// announceJob records a job as queued where every process sharing the
+// database sees it, so that GET /jobs/{id} answers anywhere while it runs.
+// (One process alone answers from its registry.) It is written before the
+// job starts, so that its result, written when it ends, comes after it.
+func (s *Server) announceJob(ctx context.Context, c caller, id string) {
+	if s.bus != nil {
+		s.putJob(ctx, c, jobView{JobID: id, Status: "queued"})
+	}
+}
+
+// withdrawJob forgets an announced job that was refused.
+func (s *Server) withdrawJob(ctx context.Context, id string) {
+	if s.bus == nil {
+		return
+	}
+	if err := s.store.DeleteJob(context.WithoutCancel(ctx), id); err != nil {
+		s.log.Error("delete job", "error", err, "job_id", id)
+	}
 }
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {

@@ -27,7 +27,7 @@ func TestIndexFollowsOtherProcesses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			go b.Follow(ctx, db, seq, 50*time.Millisecond, func(err error) { t.Error(err) })
+			go b.Follow(ctx, db, seq, 50*time.Millisecond, nil, func(err error) { t.Error(err) })
 			user := "00000000-0000-4000-8000-000000000001"
 			node := func(id, title string) graph.Node {
 				return graph.Node{SnippetID: id, UserID: user, Title: title, Embedding: []float32{1, 0}, UpdatedAt: time.Now()}

@@ -36,6 +36,7 @@ type Store interface {
 	// process sharing the database.
 	SaveJob(ctx context.Context, id, owner string, view []byte, expires time.Time) error
 	Job(ctx context.Context, id string) (owner string, view []byte, err error)
+	DeleteJob(ctx context.Context, id string) error
 	Ping(ctx context.Context) error
 }
 
@@ -50,6 +51,9 @@ type Deps struct {
 	// Index and Embedder serve search (with a Store); nil disables it.
 	Index    Index
 	Embedder Embedder
+	// Bus reaches the other processes sharing the database (PostgreSQL);
+	// nil when there are none.
+	Bus Bus
 }
 
 // Config holds the server's settings; main fills it from flags and the
@@ -197,6 +201,9 @@ type Server struct {
 	// storageFullAt is when a write last failed for want of disk space.
 	storageFullAt atomic.Int64
 
+	bus      Bus // nil when no other process shares the database
+	handoffs handoffs
+
 	mu       sync.Mutex
 	conns    map[string]*wsConn
 	wsPerIP  map[string]int
@@ -226,6 +233,7 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		conns:       map[string]*wsConn{},
 		wsPerIP:     map[string]int{},
 		analyzer:    deps.Analyzer,
+		bus:         deps.Bus,
 		indexKick:   make(chan struct{}, 1),
 	}
 	if s.analyzer == nil {

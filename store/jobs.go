@@ -32,3 +32,11 @@ func (d *DB) Job(ctx context.Context, id string) (owner string, view []byte, err
 	err = d.queryRow(ctx, d.db, `SELECT owner, view FROM jobs WHERE id = $1 AND expires_at >= $2`, id, Time{Now()}).Scan(&owner, &view)
 	return owner, view, notFound(err, "job "+id)
 }
+
+// DeleteJob forgets a job (one that was announced but never ran).
+func (d *DB) DeleteJob(ctx context.Context, id string) error {
+	if _, err := d.exec(ctx, d.db, `DELETE FROM jobs WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("store: delete job %s: %w", id, err)
+	}
+	return nil
+}

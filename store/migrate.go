@@ -181,22 +181,49 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_expiry ON jobs (expires_at);`,
 	},
+	{ // 7: requests handed to the process that holds a WebSocket connection
+		postgres: `
+CREATE TABLE handoffs (
+	id uuid PRIMARY KEY,
+	body bytea NOT NULL,
+	expires_at timestamptz NOT NULL
+);`,
+		sqlite: `
+CREATE TABLE handoffs (
+	id TEXT PRIMARY KEY,
+	body BLOB NOT NULL,
+	expires_at TEXT NOT NULL
+);`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is
 // safe to run at every start and from several processes: PostgreSQL steps
 // take an advisory lock, SQLite ones an immediate write lock.
 func (d *DB) Migrate(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)`); err != nil {
+	lock := func(tx *sql.Tx) error {
+		if d.dialect.name == "postgres" {
+			_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7426501)`)
+			return err
+		}
+		return nil
+	}
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		// Under the lock: two processes creating it at once collide otherwise.
+		if err := lock(tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("store: migrations table: %w", err)
 	}
 	for i, m := range migrations {
 		version := i + 1
 		err := d.inTx(ctx, func(tx *sql.Tx) error {
-			if d.dialect.name == "postgres" {
-				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7426501)`); err != nil {
-					return err
-				}
+			if err := lock(tx); err != nil {
+				return err
 			}
 			var n int
 			if err := d.queryRow(ctx, tx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {

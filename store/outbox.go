@@ -130,6 +130,10 @@ func (d *DB) changeIndex(ctx context.Context, query string, args ...any) error {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, indexSeqLock); err != nil {
 				return err
 			}
+			// Delivered at commit: wakes every replica's follower.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, ChannelIndex); err != nil {
+				return err
+			}
 		}
 		_, err := d.exec(ctx, tx, query, args...)
 		return err

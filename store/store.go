@@ -29,6 +29,7 @@ var (
 // DB is the store.
 type DB struct {
 	db      *sql.DB
+	url     string // PostgreSQL: for the listening connection
 	dialect dialect
 	lock    *os.File // SQLite: held while this process has the database open
 	alone   bool     // SQLite: no other process held the lock at Open
@@ -46,7 +47,7 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 		}
 		db.SetMaxOpenConns(10)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		d = &DB{db: db, dialect: postgres}
+		d = &DB{db: db, url: url, dialect: postgres}
 	} else {
 		if err := os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("store: data directory %s: %w", dataDir, err)

@@ -80,11 +80,16 @@ export function setup() {
   return env;
 }
 
-// setCode replaces the editor's content as a paste would (typing character
-// by character would trigger auto-indent and bracket completion).
+// setCode replaces the editor's content as a paste does: the text arrives
+// as it is (typing it, or keyboard.insertText, would let the editor's
+// auto-indent add to every indented line).
 export async function setCode(page, code) {
   await page.locator('.monaco-editor .view-lines').click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, code);
 }

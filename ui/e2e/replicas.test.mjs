@@ -1,0 +1,158 @@
+// End-to-end: the browser UI against three replicas of the real binary on
+// one PostgreSQL database, behind a round-robin proxy without sticky
+// sessions — the page's WebSocket and its requests land on different
+// replicas. Needs PostgreSQL (psql and a server at CODEREMOTE_TEST_POSTGRES,
+// default postgres://postgres@127.0.0.1:5432/test); skipped without one
+// unless CODEREMOTE_REQUIRE_POSTGRES=1.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import { launchBrowser, setCode, startServer } from './harness.mjs';
+
+const ADMIN = process.env.CODEREMOTE_TEST_POSTGRES || 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable';
+
+function psql(sql) {
+  execFileSync('psql', [ADMIN, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function postgresAvailable() {
+  try {
+    psql('SELECT 1');
+    return true;
+  } catch (e) {
+    if (process.env.CODEREMOTE_REQUIRE_POSTGRES === '1') throw new Error(`PostgreSQL at ${ADMIN}: ${e.stderr || e}`);
+    return false;
+  }
+}
+
+// roundRobin proxies each request, and each WebSocket upgrade, to the next
+// backend in turn.
+function roundRobin(backends) {
+  let next = 0;
+  const pick = () => new URL(backends[next++ % backends.length]);
+  const server = http.createServer((req, res) => {
+    const to = pick();
+    const up = http.request(
+      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(up);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const to = pick();
+    const up = net.connect(Number(to.port), to.hostname, () => {
+      const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers}\r\n\r\n`);
+      up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    up.on('error', () => socket.destroy());
+    socket.on('error', () => up.destroy());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const env = {};
+const enabled = postgresAvailable();
+
+before(async () => {
+  if (!enabled) return;
+  env.db = `cr_e2e_${randomBytes(6).toString('hex')}`;
+  psql(`CREATE DATABASE ${env.db}`);
+  const url = ADMIN.replace(/\/test(\?|$)/, `/${env.db}$1`);
+  // Started together, as a deployment does: their migrations and the token
+  // secret's creation race.
+  env.servers = await Promise.all(
+    [0, 1, 2].map(() => startServer({ DATABASE_URL: url, CR_WORKERS: '1', CR_STANDBY_WORKERS: '0' })),
+  );
+  env.proxy = await roundRobin(env.servers.map((s) => s.url));
+  env.url = `http://127.0.0.1:${env.proxy.address().port}`;
+  env.browser = await launchBrowser();
+});
+
+after(async () => {
+  if (!enabled) return;
+  await env.browser?.close();
+  env.proxy?.closeAllConnections();
+  env.proxy?.close();
+  await Promise.all((env.servers || []).map((s) => s.stop()));
+  if (env.db) psql(`DROP DATABASE IF EXISTS ${env.db} WITH (FORCE)`);
+});
+
+const BISECT = `def f(a, x):
+    lo, hi = 0, len(a) - 1
+    while lo <= hi:
+        m = (lo + hi) // 2
+        if a[m] == x:
+            return m
+        if a[m] < x:
+            lo = m + 1
+        else:
+            hi = m - 1
+    return -1
+
+print(f([1, 3, 5, 7, 9], 7))
+`;
+
+test('register, run, save, analyze and search through three replicas', { skip: !enabled && 'needs PostgreSQL' }, async () => {
+  const page = await (await env.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.setDefaultTimeout(20000);
+  await page.goto(env.url);
+  await page.getByTestId('connection').getByText('Live').waitFor();
+
+  await page.getByTestId('sign-in').click();
+  await page.getByRole('tab', { name: 'Register' }).click();
+  await page.getByLabel('Email').fill('replicas@example.com');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('user-menu').waitFor();
+
+  // Run over the WebSocket (whichever replica holds it).
+  await setCode(page, BISECT);
+  await page.getByRole('button', { name: /Run/ }).click();
+  await page.getByTestId('output').getByText('3').waitFor();
+
+  // Save; the list, read from other replicas, shows it.
+  await page.getByRole('button', { name: /Save/ }).click();
+  await page.getByLabel('Title').fill('Halving finder');
+  await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByTestId('save-state').getByText('Saved').waitFor();
+
+  // Analyze: POST /analyze/async and the socket are on different replicas
+  // for some of the requests; the narrative still streams in.
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('analyze').click();
+    await page.getByTestId('narrative').getByRole('heading', { name: 'Time Complexity' }).waitFor();
+    assert.equal(await page.getByTestId('time-badge').innerText(), 'time O(log n)');
+  }
+
+  // After a reload (new socket, new replica): still signed in, and search
+  // served by any replica finds the snippet by keyword and by complexity.
+  await page.reload();
+  await page.getByTestId('snippet').getByText('Halving finder').waitFor();
+  for (let i = 0; i < 3; i++) {
+    const box = page.getByLabel('Search snippets by meaning');
+    await box.fill('halving finder');
+    await box.press('Enter');
+    const results = page.getByTestId('search-results');
+    await results.getByTestId('search-result').first().waitFor();
+    assert.equal(await results.getByTestId('search-result').first().locator('.snippet-title').innerText(), 'Halving finder');
+    await page.getByRole('button', { name: 'Close results' }).click();
+  }
+  await page.getByTestId('snippet').filter({ hasText: 'Halving finder' }).getByTestId('time-complexity').click();
+  const byComplexity = page.getByTestId('search-results');
+  await byComplexity.locator('.results-head').getByText('time O(log n)').waitFor();
+  assert.deepEqual(await byComplexity.getByTestId('search-result').locator('.snippet-title').allInnerTexts(), ['Halving finder']);
+  await page.context().close();
+});
