@@ -79,7 +79,7 @@ test-deps:
 	scripts/ensure-test-deps.sh
 
 test-e2e: build ui/node_modules/.package-lock.json test-deps
-	cd ui && CODEREMOTE_BIN=$(CURDIR)/coderemote npm run e2e
+	cd ui && CODEREMOTE_REQUIRE_POSTGRES=1 CODEREMOTE_BIN=$(CURDIR)/coderemote npm run e2e
 
 # The Pulumi program has its own module, so Pulumi never enters the binary.
 test-infra:
