@@ -8,8 +8,11 @@ func TestNormalizeBigO(t *testing.T) {
 		{"O(n**2)", "O(n^2)"}, {"O(n log n)", "O(n log n)"}, {"O(nlogn)", "O(n log n)"}, {"O(n·log(n))", "O(n log n)"},
 		{"O(n * log n)", "O(n log n)"}, {"O(log n)", "O(log n)"}, {"O(log(n))", "O(log n)"}, {"O(1)", "O(1)"},
 		{"O(2^n)", "O(2^n)"}, {"O(2ⁿ)", "O(2^n)"}, {"O(n!)", "O(n!)"}, {"O(n + m)", "O(n + m)"}, {"O(V+E)", "O(v + e)"},
-		{"O(n*m)", "O(nm)"}, {"Θ(n)", "O(n)"}, {"O(n³)", "O(n^3)"}, {"  O(n)  ", "O(n)"}, {"", ""}, {"linear", "O(n)"},
-		{"O(linear)", "O(n)"}, {"O(sqrt(n))", "O(sqrt(n))"}, {"O(√n)", "O(sqrtn)"}, {"O(n log log n)", "O(n log log n)"}, {"O(nloglogn)", "O(n log log n)"},
+		{"O(n*m)", "O(n * m)"}, {"Θ(n)", "O(n)"}, {"O(n³)", "O(n^3)"}, {"  O(n)  ", "O(n)"}, {"", ""}, {"linear", "O(n)"},
+		{"O(linear)", "O(n)"}, {"O(sqrt(n))", "O(sqrt(n))"}, {"O(√n)", "O(sqrt(n))"}, {"O(n sqrt(n))", "O(n sqrt(n))"}, {"O(n√n)", "O(n sqrt(n))"},
+		{"O(n * n!)", "O(n * n!)"}, {"O(n·2^n)", "O(n * 2^n)"}, {"O((V + E) log V)", "O((v + e) log v)"}, {"O(log^2 n)", "O(log^2 n)"},
+		{"O(n log^2 n)", "O(n log^2 n)"}, {"O(3n^2 + 2n)", "O(n^2 + n)"}, {"O(n log k)", "O(n log k)"}, {"O(nW)", "O(n * w)"},
+		{"unknown", "unknown"}, {"O(whatever this is)", "O(whatever this is)"}, {"O(log_2 n)", "O(log n)"}, {"O(n log log n)", "O(n log log n)"}, {"O(nloglogn)", "O(n log log n)"},
 	}
 	for _, tt := range tests {
 		if got := NormalizeBigO(tt.in); got != tt.want {

@@ -36,6 +36,10 @@ type analysisResult struct {
 	Model           string   `json:"model"`
 	Source          string   `json:"source"`
 	Families        []string `json:"algorithms"`
+	// Confidence is the local analyzer's: high, medium or low (absent for a
+	// model's answer). time_complexity is "unknown" when the code's
+	// structure does not settle it.
+	Confidence string `json:"confidence,omitempty"`
 }
 
 func (s *Server) analyzeParams(r *http.Request) (caller, analyzeRequest, *httpError) {
@@ -126,7 +130,8 @@ func (s *Server) analyzeWith(ctx context.Context, code string, onChunk func(stri
 
 func (s *Server) finishAnalysis(ctx context.Context, c caller, req analyzeRequest, sa sourcedAnalysis) analysisResult {
 	a := sa.Analysis
-	res := analysisResult{Success: true, Narrative: a.Narrative, Available: true, Source: sa.source, Model: sa.model, Families: a.Families}
+	res := analysisResult{Success: true, Narrative: a.Narrative, Available: true, Source: sa.source, Model: sa.model,
+		Families: a.Families, Confidence: string(a.Confidence)}
 	t, sp := llm.NormalizeBigO(a.Time), llm.NormalizeBigO(a.Space)
 	res.TimeComplexity, res.SpaceComplexity = &t, &sp
 	if res.Families == nil {

@@ -1,4 +1,4 @@
-# time: O(log n) space: O(log n) family: binary search
+# time: O(log n) space: O(log n) family: binary search also: recursion
 def search(arr, target, lo, hi):
     if lo > hi:
         return -1

@@ -1,4 +1,4 @@
-# time: O(n log n) space: O(n) family: merge sort
+# time: O(n log n) space: O(n) family: merge sort also: recursion
 def merge_sort(a):
     if len(a) <= 1:
         return a

@@ -1,4 +1,4 @@
-# time: O(n log n) space: O(n) family: quicksort
+# time: O(n log n) space: O(n) family: quicksort also: recursion
 def quicksort(a):
     if len(a) <= 1:
         return a

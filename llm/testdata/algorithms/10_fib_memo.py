@@ -1,4 +1,4 @@
-# time: O(n) space: O(n) family: dynamic programming
+# time: O(n) space: O(n) family: dynamic programming also: recursion, hash table
 from functools import lru_cache
 
 @lru_cache(maxsize=None)

@@ -1,4 +1,4 @@
-# time: O(n) space: O(n) family: sliding window
+# time: O(n) space: O(n) family: sliding window also: hash table
 def longest_unique(s):
     seen = set()
     left = 0

@@ -1,4 +1,4 @@
-# time: O(V + E) space: O(n) family: breadth-first search
+# time: O(V + E) space: O(n) family: breadth-first search also: hash table
 from collections import deque
 
 def bfs(graph, start):

@@ -1,4 +1,4 @@
-# time: O(V + E) space: O(n) family: depth-first search
+# time: O(V + E) space: O(n) family: depth-first search also: recursion, hash table
 def dfs(graph, node, visited=None):
     if visited is None:
         visited = set()

@@ -1,4 +1,4 @@
-# time: O((V + E) log V) space: O(n) family: Dijkstra's algorithm
+# time: O((V + E) log V) space: O(n) family: Dijkstra's algorithm also: heap, hash table
 import heapq
 
 def dijkstra(graph, source):

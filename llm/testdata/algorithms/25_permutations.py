@@ -1,4 +1,4 @@
-# time: O(n!) space: O(n) family: backtracking
+# time: O(n!)|O(n * n!) space: O(n) family: backtracking also: permutations, recursion
 def permutations(items):
     result = []
     def backtrack(path, used):

@@ -1,4 +1,4 @@
-# time: O(2^n) space: O(n) family: backtracking
+# time: O(2^n) space: O(n) family: backtracking also: subsets, recursion
 def subsets(nums):
     out = []
     def go(i, cur):

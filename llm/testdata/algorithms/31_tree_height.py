@@ -1,4 +1,4 @@
-# time: O(n) space: O(n) family: recursion
+# time: O(n) space: O(n) family: recursion also: depth-first search
 def height(node):
     if node is None:
         return 0

@@ -1,0 +1,6 @@
+# time: O(log n) space: O(1) family: Euclid's algorithm
+def e(a, b):
+    while b:
+        a, b = b, a % b
+    return a
+print(e(48, 18))
