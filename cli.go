@@ -399,7 +399,7 @@ func aiDeps(cfg config, log *slog.Logger, db *store.DB, indexChanged <-chan stru
 		}
 	}
 	deps := server.Deps{Index: idx, Analyzer: llm.Local{}, Embedder: llm.Local{}}
-	space := "local-hash-v1@" + idx.Backend()
+	space := "local-keywords-v2@" + idx.Backend()
 	if cfg.gemini.APIKey != "" {
 		g, err := llm.NewGemini(ctx, cfg.gemini, nil)
 		if err != nil {

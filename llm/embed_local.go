@@ -32,23 +32,27 @@ func (Local) Analyze(ctx context.Context, code string) (Analysis, error) {
 	return analyzeLocal(ctx, code)
 }
 
-// EmbedDocument embeds a snippet's text (see DocumentText).
+// EmbedDocument embeds a snippet's text (see DocumentText) with the
+// concepts it names.
 func (Local) EmbedDocument(_ context.Context, text string) ([]float32, error) {
-	return EmbedLocal(text), nil
+	return EmbedLocal(withConcepts(text)), nil
 }
 
-// EmbedQuery embeds a search question.
+// EmbedQuery embeds a search question with the concepts it names.
 func (Local) EmbedQuery(_ context.Context, text string) ([]float32, error) {
-	return EmbedLocal(text), nil
+	return EmbedLocal(withConcepts(text)), nil
 }
 
-// DocumentText is what is embedded for a snippet: its title and description,
-// the identifiers and comments of its code, and the algorithm families the
-// analyzer recognises with their everyday phrasings — so that "find an item
-// in a sorted list" finds a binary search that never says so.
+// DocumentText is what is embedded for a snippet: its title (twice) and
+// description, the algorithm families the analyzer recognises with their
+// everyday phrasings, the concepts its structure shows (library calls and
+// operations: "Concepts: heap, reverse"), and the words of its code —
+// identifiers, comments, docstrings and string literals — so that "find an
+// item in a sorted list" finds a binary search that never says so.
 func DocumentText(title, description, code string) string {
 	fams := AnalyzeLocal(code).Families
-	return strings.Join([]string{title, title, description, FamilyPhrases(fams), FamilyPhrases(fams), codeWords(code)}, "\n")
+	return strings.Join([]string{title, title, description, FamilyPhrases(fams),
+		"Concepts: " + strings.Join(codeConcepts(code, fams), ", "), codeWords(code)}, "\n")
 }
 
 var reComment = regexp.MustCompile(`#(.*)`)
@@ -64,14 +68,15 @@ func codeWords(code string) string {
 }
 
 // EmbedLocal maps text to a unit vector by signed feature hashing of its
-// word stems and stem pairs, weighted by log term frequency.
+// word stems, stem pairs and concept tokens, each weighted by BM25's
+// saturating term frequency.
 func EmbedLocal(text string) []float32 {
 	v := make([]float64, Dimensions)
 	counts := map[string]int{}
 	toks := tokens(text)
 	for i, t := range toks {
 		counts[t]++
-		if i > 0 {
+		if i > 0 && t[0] != '~' && toks[i-1][0] != '~' {
 			counts[toks[i-1]+" "+t]++
 		}
 	}
@@ -79,9 +84,15 @@ func EmbedLocal(text string) []float32 {
 		h := fnv.New64a()
 		h.Write([]byte(term))
 		x := h.Sum64()
-		w := 1 + math.Log(float64(n))
-		if strings.Contains(term, " ") {
+		// BM25's term-frequency saturation (k1 = 1.2): a word said five
+		// times counts for little more than one said twice.
+		const k1 = 1.2
+		w := (k1 + 1) * float64(n) / (float64(n) + k1)
+		switch {
+		case strings.Contains(term, " "):
 			w *= 0.7
+		case term[0] == '~': // a concept: the bridge between wordings
+			w *= 1.5
 		}
 		if x&(1<<63) != 0 {
 			w = -w
@@ -134,6 +145,8 @@ func tokens(text string) []string {
 	prev := ' '
 	for _, r := range text {
 		switch {
+		case r == '~' && len(word) == 0: // a concept token
+			word = append(word, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if unicode.IsUpper(r) && unicode.IsLower(prev) {
 				flush()
@@ -149,13 +162,20 @@ func tokens(text string) []string {
 }
 
 func stem(w string) string {
-	for _, suf := range []string{"ing", "ed", "es", "s"} {
-		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) && !strings.HasSuffix(w, "ss") {
-			w = strings.TrimSuffix(w, suf)
-			break
-		}
+	switch {
+	case len(w) > 6 && strings.HasSuffix(w, "ing"):
+		w = w[:len(w)-3]
+	case len(w) > 5 && strings.HasSuffix(w, "ed"):
+		w = w[:len(w)-2]
+	case len(w) > 4 && strings.HasSuffix(w, "es") && (strings.HasSuffix(w, "ses") || strings.HasSuffix(w, "xes") ||
+		strings.HasSuffix(w, "zes") || strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes")):
+		w = w[:len(w)-2] // boxes → box, matches → match
+	case len(w) > 4 && strings.HasSuffix(w, "ies"):
+		w = w[:len(w)-3] + "y" // queries → query
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:len(w)-1] // duplicates → duplicate
 	}
-	if len(w) > 4 && w[len(w)-1] == w[len(w)-2] { // swapp → swap, sorted → sort already
+	if len(w) > 4 && w[len(w)-1] == w[len(w)-2] && w[len(w)-1] != 's' && w[len(w)-1] != 'l' { // swapp → swap
 		w = w[:len(w)-1]
 	}
 	return w

@@ -3,6 +3,7 @@ package llm
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -27,20 +28,40 @@ func TestSearchByMeaning(t *testing.T) {
 	for _, f := range files {
 		src, _ := os.ReadFile(f)
 		_, code, _ := strings.Cut(string(src), "\n") // drop the expectation line
-		docs = append(docs, doc{filepath.Base(f), EmbedLocal(DocumentText("", "", code))})
+		docs = append(docs, doc{filepath.Base(f), EmbedLocal(withConcepts(DocumentText("", "", code)))})
 	}
-	for _, tc := range []struct{ query, want string }{
+	type searchCase struct{ query, want string }
+	cases := []searchCase{
 		{"find an item in a sorted list", "02_binary_search.py"},
 		{"shortest path in a weighted graph", "19_dijkstra.py"},
 		{"generate all permutations", "25_permutations.py"},
 		{"find all primes up to n", "23_sieve.py"},
 		{"greatest common divisor", "24_gcd.py"},
 		{"sort a list by swapping neighbours", "04_bubble_sort.py"},
-	} {
-		q := EmbedLocal(tc.query)
+		// paraphrases (development set)
+		{"every ordering of some items", "25_permutations.py"},
+		{"tally how often each word appears", "29_count_words.py"},
+		{"levels of a network explored one ring at a time", "17_bfs.py"},
+		{"reach every vertex going deep first", "18_dfs.py"},
+		{"length of the longest common subsequence of two strings", "21_lcs.py"},
+		{"k largest values with a priority queue", "27_heap_top_k.py"},
+		{"text backwards", "30_reverse_string.py"},
+		{"is a number divisible only by one and itself", "33_is_prime.py"},
+	}
+	for _, tc := range cases {
+		i := slices.IndexFunc(cases, func(c searchCase) bool { return c.query == tc.query })
+		q := EmbedLocal(withConcepts(tc.query))
 		sort.SliceStable(docs, func(i, j int) bool { return Cosine(q, docs[i].vec) > Cosine(q, docs[j].vec) })
-		if docs[0].name != tc.want && !(tc.want == "02_binary_search.py" && docs[0].name == "03_binary_search_recursive.py") {
-			t.Errorf("%q: first is %s (%.2f), want %s", tc.query, docs[0].name, Cosine(q, docs[0].vec), tc.want)
+		top := 1
+		if i >= 6 { // paraphrases: in the top 3, as the held-out set is scored
+			top = 3
+		}
+		found := false
+		for _, d := range docs[:top] {
+			found = found || d.name == tc.want || tc.want == "02_binary_search.py" && d.name == "03_binary_search_recursive.py"
+		}
+		if !found {
+			t.Errorf("%q: first is %s (%.2f), want %s in the top %d", tc.query, docs[0].name, Cosine(q, docs[0].vec), tc.want, top)
 		}
 	}
 }

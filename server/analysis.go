@@ -159,8 +159,17 @@ func modelName(source, model string) string {
 }
 
 func (s *Server) analyzeStatus(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]any{"available": true, "provider": s.analyzer.Name()})
+	writeJSON(w, http.StatusOK, map[string]any{"available": true, "provider": s.analyzer.Name(), "search": s.searchKind()})
 	return nil
+}
+
+// searchKind is "keyword" with the offline embeddings (words and concepts)
+// and "meaning" with a model's.
+func (s *Server) searchKind() string {
+	if _, local := s.embedder.(llm.Local); local || s.embedder == nil {
+		return "keyword"
+	}
+	return "meaning"
 }
 
 // analyzeAsync streams the analysis over the caller's WebSocket.

@@ -87,6 +87,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	method := "semantic"
+	if s.searchKind() == "keyword" {
+		method = "keyword"
+	}
 	want := llm.ComplexityInText(q)
 	k := limit
 	if want != "" {

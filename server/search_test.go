@@ -83,7 +83,7 @@ func TestSearchByMeaningOffline(t *testing.T) {
 			id := save(t, s, tok, "locate", binarySearchCode) // the name says nothing of binary search
 			drain(s)
 			titles, method := searchTitles(t, s, tok, "find an item in a sorted list")
-			if len(titles) == 0 || titles[0] != "locate" || method != "semantic" {
+			if len(titles) == 0 || titles[0] != "locate" || method != "keyword" {
 				t.Fatalf("got %v (%s)", titles, method)
 			}
 			// Edits reach search without any analysis.

@@ -69,13 +69,13 @@ test('analyze a snippet, then find it by meaning and by complexity', async () =>
   await page.getByRole('button', { name: 'Close results' }).click();
 
   // Search by meaning: a question in plain words finds the binary search first.
-  const box = page.getByLabel('Search snippets by meaning');
+  const box = page.getByLabel('Search snippets by keyword');
   await box.fill('find an item in a sorted list');
   await box.press('Enter');
   const results = page.getByTestId('search-results');
   await results.getByTestId('search-result').first().waitFor();
   assert.equal(await results.getByTestId('search-result').first().locator('.snippet-title').innerText(), 'locate');
-  await results.getByText('method: semantic').waitFor();
+  await results.getByText('method: keyword').waitFor();
 
   // The loaded snippet lists similar ones.
   await page.getByTestId('similar').locator('.snippet-title').first().waitFor();

@@ -8,6 +8,7 @@ import { ComplexityBadges, ResultList, SimilarSnippets } from './SearchResults';
 import type { Finding } from './SearchResults';
 import { relativeTime } from '../lib/time';
 import { useSession } from '../session';
+import { api } from '../lib/api';
 import { STARTER, useIDE } from '../store';
 
 // hasUnsavedWork is whether loading another snippet would lose edits.
@@ -66,6 +67,14 @@ export function SnippetsSidebar() {
   const [filter, setFilter] = useState('');
   const [question, setQuestion] = useState('');
   const [finding, setFinding] = useState<Finding | null>(null);
+  // Offline the server searches by keywords (with a vocabulary of concepts);
+  // with Gemini embeddings, by meaning.
+  const status = useQuery({
+    queryKey: ['analyze-status'],
+    queryFn: () => api<{ search?: string }>('GET', '/analyze/status'),
+    staleTime: Infinity,
+  });
+  const searchKind = status.data?.search === 'meaning' ? 'meaning' : 'keyword';
   const byComplexity = (value: string, type: 'time' | 'space') => setFinding({ kind: 'complexity', value, type });
   const q = useDebounced(filter, 250);
   const list = useInfiniteQuery({
@@ -108,13 +117,13 @@ export function SnippetsSidebar() {
         <>
           <input
             className="filter"
-            placeholder="Search by meaning, then Enter"
+            placeholder={`${searchKind === 'meaning' ? 'Search by meaning' : 'Keyword search'}, then Enter`}
             value={question}
             onChange={(e) => setQuestion(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && question.trim().length >= 3) setFinding({ kind: 'search', q: question.trim() });
             }}
-            aria-label="Search snippets by meaning"
+            aria-label={searchKind === 'meaning' ? 'Search snippets by meaning' : 'Search snippets by keyword'}
           />
           {finding && <FindingView finding={finding} onClose={() => setFinding(null)} onComplexity={byComplexity} />}
           <input
