@@ -12,7 +12,7 @@ export CGO_ENABLED = 0
 RUNTIME         := sandbox/runtime/python.wasm sandbox/runtime/stdlib.zip
 RUNTIME_SRC_DIR := build/runtime-src
 
-UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
+UI_SOURCES := $(shell find ui/src ui/scripts ui/index.html ui/vite.config.ts ui/package-lock.json -type f 2>/dev/null)
 GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './ui/node_modules/*' 2>/dev/null) sandbox/guard.py sandbox/closure.py
 
 # Tests share one wazero compilation cache so the module compiles once.

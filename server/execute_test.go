@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -272,6 +273,32 @@ func TestStaticUI(t *testing.T) {
 		body, _ := io.ReadAll(rec.Body)
 		if rec.Code != tc.wantStatus || rec.Header().Get("Cache-Control") != tc.wantCache || !strings.Contains(string(body), tc.wantBody) {
 			t.Fatalf("%s: got %d %q %s", tc.path, rec.Code, rec.Header().Get("Cache-Control"), body)
+		}
+	}
+}
+
+// TestPrecompressedAssets: the build's .br and .gz files are sent to
+// clients that accept them, with the asset's own type; others get the
+// plain file.
+func TestPrecompressedAssets(t *testing.T) {
+	ui := fstestUI()
+	ui["assets/app-1234.js.br"] = &fstest.MapFile{Data: []byte("BROTLI")}
+	ui["assets/app-1234.js.gz"] = &fstest.MapFile{Data: []byte("GZIP")}
+	s := New(Config{UI: ui}, discardLog(), Deps{Runner: sharedPool(t)})
+	for _, tc := range []struct{ accept, wantEncoding, wantBody string }{
+		{"gzip, deflate, br, zstd", "br", "BROTLI"},
+		{"gzip", "gzip", "GZIP"},
+		{"br;q=0, gzip", "gzip", "GZIP"},
+		{"identity", "", "console.log(1)"},
+		{"", "", "console.log(1)"},
+	} {
+		req := httptest.NewRequest("GET", "/assets/app-1234.js", nil)
+		req.Header.Set("Accept-Encoding", tc.accept)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != tc.wantEncoding || rec.Body.String() != tc.wantBody ||
+			!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") || !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("Accept-Encoding %q: %d %v %q", tc.accept, rec.Code, rec.Header(), rec.Body.String())
 		}
 	}
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
@@ -33,6 +35,49 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
+	w.Header().Add("Vary", "Accept-Encoding")
+	// The build precompresses assets (ui/scripts/compress.mjs): send the
+	// smallest encoding the client accepts.
+	for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if !acceptsEncoding(r.Header.Get("Accept-Encoding"), enc.name) {
+			continue
+		}
+		cf, err := s.cfg.UI.Open(name + enc.ext)
+		if err != nil {
+			continue
+		}
+		defer cf.Close()
+		rs, ok := cf.(io.ReadSeeker)
+		if !ok {
+			continue
+		}
+		ctype := mime.TypeByExtension(path.Ext(name))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Encoding", enc.name)
+		http.ServeContent(w, r, name, st.ModTime(), rs)
+		return nil
+	}
 	http.ServeFileFS(w, r, s.cfg.UI, name)
 	return nil
+}
+
+// acceptsEncoding reads an Accept-Encoding header: whether coding is
+// listed (or "*" is) without q=0.
+func acceptsEncoding(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != coding && name != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
+		if q == "q=0" || strings.HasPrefix(q, "q=0.0") && strings.Trim(q[2:], "0.") == "" {
+			return false
+		}
+		return true
+	}
+	return false
 }

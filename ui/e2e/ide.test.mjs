@@ -16,8 +16,11 @@ async function openIDE(viewport = { width: 1280, height: 800 }) {
 }
 
 
+// output is the output panel's text: its lines, each ended by a newline
+// (the panel renders lines, not the final newline).
 async function output(page) {
-  return page.getByTestId('output').innerText();
+  const text = await page.getByTestId('output').innerText();
+  return text === '' ? '' : text.replace(/\n?$/, '\n');
 }
 
 describe('IDE', () => {
@@ -30,7 +33,7 @@ describe('IDE', () => {
     // The output printed before input() is already on screen while the
     // program waits: it streamed.
     const before = await output(page);
-    assert.match(before, /before\nName\? $/);
+    assert.match(before, /before\nName\? \n$/);
     await prompt.fill('Ada');
     await prompt.press('Enter');
     await page.getByTestId('run-status').getByText('Finished').waitFor();
@@ -76,6 +79,7 @@ describe('IDE', () => {
     await page.reload();
     await page.getByTestId('connection').getByText('Live').waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    await page.locator('.monaco-editor .view-lines').getByText('kept').waitFor();
     assert.match(await page.locator('.monaco-editor .view-lines').innerText(), /print\("kept"\)/);
     await page.context().close();
   });

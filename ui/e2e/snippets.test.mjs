@@ -74,7 +74,7 @@ test('register, save, reload, load, autosave, star and delete a snippet', async 
   // Running it counts the run.
   await page.keyboard.press('Control+Enter');
   await page.getByTestId('run-status').getByText('Finished').waitFor();
-  assert.equal(await page.getByTestId('output').innerText(), 'from my library\nedited\n');
+  assert.equal(await page.getByTestId('output').innerText(), 'from my library\nedited');
 
   // Star it; the star survives a reload.
   await page.getByRole('button', { name: 'Star' }).click();

@@ -1,8 +1,8 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { AnalysisPanel } from './components/AnalysisPanel';
 import { AuthModal } from './components/AuthModal';
-import { CodeEditor } from './components/CodeEditor';
+import { PlainEditor } from './components/PlainEditor';
 import { ConnectionBadge } from './components/ConnectionBadge';
 import { LoadedChip, SaveButton } from './components/LoadedChip';
 import { OutputPanel } from './components/OutputPanel';
@@ -16,6 +16,10 @@ import { queryClient, useLibrary } from './library';
 import { useSession } from './session';
 import { runCode, startConnection } from './runner';
 import { useIDE } from './store';
+
+// Monaco (3 MB) loads after the page has painted; until then the code is in
+// a plain text area that can already be edited and run.
+const CodeEditor = lazy(() => import('./components/CodeEditor'));
 
 export function App() {
   return (
@@ -54,17 +58,19 @@ function IDE() {
         <SnippetsSidebar />
         <div className="pane editor-pane">
           <Toolbar>
-            <SaveButton signedIn={!!session} onNeedSignIn={() => useSession.getState().openAuth('Sign in to save your code as a snippet.')} />
+            <SaveButton />
             <LoadedChip />
           </Toolbar>
-          <CodeEditor
-            value={code}
-            theme={theme}
-            errorLine={result?.error_line ?? null}
-            errorMessage={result ? [result.error_type, result.error].filter(Boolean).join(': ') : null}
-            onChange={setCode}
-            onRun={runCode}
-          />
+          <Suspense fallback={<PlainEditor value={code} onChange={setCode} onRun={runCode} />}>
+            <CodeEditor
+              value={code}
+              theme={theme}
+              errorLine={result?.error_line ?? null}
+              errorMessage={result ? [result.error_type, result.error].filter(Boolean).join(': ') : null}
+              onChange={setCode}
+              onRun={runCode}
+            />
+          </Suspense>
         </div>
         <div className="pane side-pane">
           <StdinBox />

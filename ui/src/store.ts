@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { Chunk } from './lib/output';
-import { appendChunk, outputFromResult } from './lib/output';
+import type { ChunkKind } from './lib/output';
+import { OutputBuffer } from './lib/outputBuffer';
 import type { ConnectionState } from './lib/connection';
 import type { ExecutionResult } from './lib/types';
 import { load, save } from './lib/persist';
@@ -26,7 +26,11 @@ export interface RunState {
   status: RunStatus;
   jobId: string | null;
   transport: 'ws' | 'http' | null;
-  chunks: Chunk[];
+  // output is appended to in place; outputVersion changes (at most once a
+  // frame) when it has, so that views re-render.
+  output: OutputBuffer;
+  outputVersion: number;
+  startedAt: number | null;
   result: ExecutionResult | null;
   waitingInput: boolean;
   requestError: string | null;
@@ -36,7 +40,9 @@ const idleRun: RunState = {
   status: 'idle',
   jobId: null,
   transport: null,
-  chunks: [],
+  output: new OutputBuffer(),
+  outputVersion: 0,
+  startedAt: null,
   result: null,
   waitingInput: false,
   requestError: null,
@@ -56,10 +62,25 @@ interface IDEState {
   setConnection(c: ConnectionState): void;
   beginRun(jobId: string, transport: 'ws' | 'http'): void;
   markRunning(jobId: string): void;
-  addOutput(jobId: string, kind: Chunk['kind'], text: string): void;
+  addOutput(jobId: string, kind: ChunkKind, text: string): void;
   setWaitingInput(jobId: string, waiting: boolean): void;
   finishRun(result: ExecutionResult): void;
   failRun(jobId: string | null, message: string): void;
+  clearOutput(): void;
+}
+
+// One re-render per frame however many chunks arrive: a program printing
+// 100,000 lines sends thousands of messages.
+let flushPending = false;
+function scheduleFlush(flush: () => void) {
+  if (flushPending) return;
+  flushPending = true;
+  const run = () => {
+    flushPending = false;
+    flush();
+  };
+  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(run);
+  else setTimeout(run, 16);
 }
 
 export const useIDE = create<IDEState>((set, get) => ({
@@ -85,7 +106,7 @@ export const useIDE = create<IDEState>((set, get) => ({
   setStdin: (stdin) => set({ stdin }),
   setConnection: (connection) => set({ connection }),
   beginRun(jobId, transport) {
-    set({ run: { ...idleRun, status: 'queued', jobId, transport } });
+    set({ run: { ...idleRun, status: 'queued', jobId, transport, output: new OutputBuffer(), startedAt: Date.now() } });
   },
   markRunning(jobId) {
     const run = get().run;
@@ -94,7 +115,17 @@ export const useIDE = create<IDEState>((set, get) => ({
   addOutput(jobId, kind, text) {
     const run = get().run;
     if (run.jobId !== jobId) return;
-    set({ run: { ...run, status: 'running', chunks: appendChunk(run.chunks, kind, text) } });
+    run.output.append(kind, text);
+    scheduleFlush(() => {
+      const now = get().run;
+      if (now.output === run.output) {
+        set({ run: { ...now, status: now.status === 'queued' ? 'running' : now.status, outputVersion: now.outputVersion + 1 } });
+      }
+    });
+  },
+  clearOutput() {
+    const run = get().run;
+    set({ run: { ...run, output: new OutputBuffer(), outputVersion: run.outputVersion + 1 } });
   },
   setWaitingInput(jobId, waiting) {
     const run = get().run;
@@ -103,9 +134,12 @@ export const useIDE = create<IDEState>((set, get) => ({
   finishRun(result) {
     const run = get().run;
     if (run.jobId !== result.job_id) return;
-    const streamed = run.chunks.some((c) => c.kind !== 'input');
-    const chunks = streamed || run.transport === 'ws' ? run.chunks : outputFromResult(result.stdout, result.stderr);
-    set({ run: { ...run, status: 'done', chunks, result, waitingInput: false } });
+    if (!run.output.hasProgramOutput() && run.transport !== 'ws') {
+      // Nothing was streamed (HTTP): the result carries the output.
+      run.output.append('stdout', result.stdout);
+      run.output.append('stderr', result.stderr);
+    }
+    set({ run: { ...run, status: 'done', result, waitingInput: false, outputVersion: run.outputVersion + 1 } });
   },
   failRun(jobId, message) {
     const run = get().run;

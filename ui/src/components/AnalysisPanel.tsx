@@ -1,8 +1,8 @@
-import Markdown from 'react-markdown';
-import rehypeKatex from 'rehype-katex';
-import remarkMath from 'remark-math';
-import 'katex/dist/katex.min.css';
+import { lazy, Suspense } from 'react';
 import { useAnalysis } from '../analysis';
+
+// Markdown and KaTeX load with the first analysis, not with the page.
+const Narrative = lazy(() => import('./Narrative'));
 import { analyzeCode } from '../runner';
 import { prettyBigO } from '../lib/bigo';
 
@@ -45,9 +45,9 @@ export function AnalysisPanel() {
       )}
       {(a.status === 'streaming' || a.narrative) && (
         <div className="narrative" data-testid="narrative">
-          <Markdown remarkPlugins={[remarkMath]} rehypePlugins={[rehypeKatex]}>
-            {a.narrative}
-          </Markdown>
+          <Suspense fallback={<pre className="narrative-plain">{a.narrative}</pre>}>
+            <Narrative text={a.narrative} />
+          </Suspense>
         </div>
       )}
       {r && (

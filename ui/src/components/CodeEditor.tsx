@@ -1,8 +1,11 @@
 import { useEffect, useRef } from 'react';
-import * as monaco from 'monaco-editor/editor/editor.api';
-import 'monaco-editor/languages/definitions/python/register';
+import * as monaco from '../monaco';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import type { Theme } from '../store';
+import { saveEditor, setEditorFocus } from '../commands';
+import { registerPythonCompletions } from '../lib/pythonCompletions';
+
+registerPythonCompletions(monaco);
 
 // Monaco is bundled with the app: its one worker comes from our own origin.
 (self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
@@ -20,7 +23,7 @@ interface Props {
 
 // CodeEditor is the Python editor. Ctrl/Cmd+Enter runs the program; the
 // line of the last error is marked.
-export function CodeEditor({ value, theme, errorLine, errorMessage, onChange, onRun }: Props) {
+export default function CodeEditor({ value, theme, errorLine, errorMessage, onChange, onRun }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
@@ -44,8 +47,20 @@ export function CodeEditor({ value, theme, errorLine, errorMessage, onChange, on
     decorations.current = ed.createDecorationsCollection();
     ed.onDidChangeModelContent(() => handlers.current.onChange(ed.getValue()));
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => handlers.current.onRun());
+    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveEditor());
+    // Escape leaves the editor (when no widget is open) for the Run button;
+    // Ctrl+M (Ctrl+Shift+M on a Mac) switches Tab to moving focus.
+    ed.addCommand(
+      monaco.KeyCode.Escape,
+      () => document.querySelector<HTMLElement>('[data-testid="run"]')?.focus(),
+      'editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !renameInputVisible && !parameterHintsVisible && !inSnippetMode && !editorHasMultipleSelections && !markersNavigationVisible',
+    );
+    setEditorFocus(() => ed.focus());
     ed.focus();
-    return () => ed.dispose();
+    return () => {
+      setEditorFocus(null);
+      ed.dispose();
+    };
     // The editor is created once; later value changes come from typing.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -1,12 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { sendEOF, sendInput } from '../runner';
+import { focusEditor } from '../commands';
 
 // InputPrompt appears in the output when the program waits in input().
 export function InputPrompt() {
   const [line, setLine] = useState('');
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    field.current?.focus();
+    const el = field.current;
+    el?.focus();
+    // When the program stops waiting, the keyboard goes back to the code
+    // (if it was here), so Ctrl+Enter runs again without a click.
+    return () => {
+      if (!document.activeElement || document.activeElement === el || document.activeElement === document.body) focusEditor();
+    };
   }, []);
   return (
     <form

@@ -1,3 +1,4 @@
+import { saveEditor } from '../commands';
 import { useLibrary } from '../library';
 
 const STATE_TEXT = { saved: 'Saved', modified: 'Modified', saving: 'Saving…', error: 'Not saved' } as const;
@@ -21,17 +22,12 @@ export function LoadedChip() {
   );
 }
 
-// SaveButton saves the loaded snippet now, or asks for a title to save the
-// editor as a new one (after sign-in, for visitors).
-export function SaveButton({ signedIn, onNeedSignIn }: { signedIn: boolean; onNeedSignIn(): void }) {
+// SaveButton saves (see saveEditor).
+export function SaveButton() {
   const loaded = useLibrary((s) => s.loaded);
   return (
     <button
-      onClick={() => {
-        if (!signedIn) onNeedSignIn();
-        else if (loaded) void useLibrary.getState().saveNow();
-        else useLibrary.getState().setSaveOpen(true);
-      }}
+      onClick={saveEditor}
       title={loaded ? 'Save now (changes also save by themselves)' : 'Save as a snippet'}
     >
       Save

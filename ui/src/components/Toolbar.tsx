@@ -12,7 +12,7 @@ export function Toolbar({ children }: { children?: ReactNode }) {
   const busy = status === 'queued' || status === 'running';
   return (
     <div className="toolbar">
-      <button className="primary" onClick={runCode} disabled={busy} title={isMac ? '⌘+Enter' : 'Ctrl+Enter'}>
+      <button className="primary" data-testid="run" onClick={runCode} disabled={busy} title={isMac ? '⌘+Enter' : 'Ctrl+Enter'}>
         ▶ Run <kbd>{isMac ? '⌘↵' : 'Ctrl+↵'}</kbd>
       </button>
       <button onClick={stopRun} disabled={!busy}>

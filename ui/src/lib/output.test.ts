@@ -1,29 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendChunk, formatDuration, outputFromResult, summary } from './output';
-
-describe('appendChunk', () => {
-  it('merges text of the same kind and keeps order across kinds', () => {
-    let c = appendChunk([], 'stdout', 'a');
-    c = appendChunk(c, 'stdout', 'b');
-    c = appendChunk(c, 'stderr', 'E');
-    c = appendChunk(c, 'stdout', 'c');
-    expect(c).toEqual([
-      { kind: 'stdout', text: 'ab' },
-      { kind: 'stderr', text: 'E' },
-      { kind: 'stdout', text: 'c' },
-    ]);
-  });
-  it('ignores empty text', () => {
-    expect(appendChunk([], 'stdout', '')).toEqual([]);
-  });
-});
-
-describe('outputFromResult', () => {
-  it('puts stdout before stderr and drops empty streams', () => {
-    expect(outputFromResult('out', '')).toEqual([{ kind: 'stdout', text: 'out' }]);
-    expect(outputFromResult('o', 'e').map((c) => c.kind)).toEqual(['stdout', 'stderr']);
-  });
-});
+import { formatDuration, summary } from './output';
 
 describe('formatDuration', () => {
   it.each([

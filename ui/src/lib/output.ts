@@ -3,28 +3,6 @@
 
 export type ChunkKind = 'stdout' | 'stderr' | 'input';
 
-export interface Chunk {
-  kind: ChunkKind;
-  text: string;
-}
-
-// appendChunk merges text into the last chunk when it is of the same kind,
-// so the panel renders a handful of spans rather than one per message.
-export function appendChunk(chunks: Chunk[], kind: ChunkKind, text: string): Chunk[] {
-  if (text === '') return chunks;
-  const last = chunks[chunks.length - 1];
-  if (last && last.kind === kind) {
-    return [...chunks.slice(0, -1), { kind, text: last.text + text }];
-  }
-  return [...chunks, { kind, text }];
-}
-
-// outputFromResult rebuilds chunks from a result when nothing was streamed
-// (HTTP fallback): stdout first, then stderr.
-export function outputFromResult(stdout: string, stderr: string): Chunk[] {
-  return appendChunk(appendChunk([], 'stdout', stdout), 'stderr', stderr);
-}
-
 // formatDuration renders a run's wall time for people.
 export function formatDuration(ms: number): string {
   if (ms < 1) return '<1 ms';
