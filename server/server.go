@@ -37,6 +37,7 @@ type Store interface {
 	SaveJob(ctx context.Context, id, owner string, view []byte, expires time.Time) error
 	Job(ctx context.Context, id string) (owner string, view []byte, err error)
 	DeleteJob(ctx context.Context, id string) error
+	Shares
 	Ping(ctx context.Context) error
 }
 
@@ -184,6 +185,7 @@ type Server struct {
 	store       Store // nil without accounts
 	users       Users
 	snippets    Snippets
+	shares      Shares
 	jwks        *jwks
 	analyzer    Analyzer
 	index       Index
@@ -240,7 +242,7 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		s.analyzer = llm.Local{}
 	}
 	if deps.Store != nil {
-		s.users, s.snippets = deps.Store, deps.Store
+		s.users, s.snippets, s.shares = deps.Store, deps.Store, deps.Store
 		s.index, s.embedder = deps.Index, deps.Embedder
 		if s.embedder == nil {
 			s.embedder = llm.Local{}
@@ -282,12 +284,17 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /search", s.handle(s.limited(s.search)))
 		s.mux.Handle("GET /search/complexity", s.handle(s.limited(s.searchComplexity)))
 		s.mux.Handle("GET /search/similar/{id}", s.handle(s.limited(s.searchSimilar)))
+		s.mux.Handle("POST /share", s.handle(s.limited(s.createShare)))
+		s.mux.Handle("GET /share/{id}", s.handle(s.getShare))
 	}
 	s.mux.Handle("POST /analyze", s.handle(s.limited(s.analyze)))
 	s.mux.Handle("POST /analyze/async", s.handle(s.limited(s.analyzeAsync)))
 	s.mux.Handle("GET /analyze/status", s.handle(s.analyzeStatus))
 	if s.cfg.UI != nil {
 		s.mux.Handle("GET /", s.handle(s.static))
+		if s.shares != nil {
+			s.mux.Handle("GET /s/{id}", s.handle(s.sharePage))
+		}
 	}
 }
 

@@ -195,6 +195,24 @@ CREATE TABLE handoffs (
 	expires_at TEXT NOT NULL
 );`,
 	},
+	{ // 8: shared programs (permalinks): immutable copies of code and stdin
+		postgres: `
+CREATE TABLE shares (
+	id text PRIMARY KEY,
+	code text NOT NULL,
+	stdin text NOT NULL,
+	owner_id text NOT NULL,
+	created_at timestamptz NOT NULL
+);`,
+		sqlite: `
+CREATE TABLE shares (
+	id TEXT PRIMARY KEY,
+	code TEXT NOT NULL,
+	stdin TEXT NOT NULL,
+	owner_id TEXT NOT NULL,
+	created_at TEXT NOT NULL
+);`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is

@@ -3,6 +3,9 @@ import { lazy, Suspense, useEffect } from 'react';
 import { AnalysisPanel } from './components/AnalysisPanel';
 import { AuthModal } from './components/AuthModal';
 import { PlainEditor } from './components/PlainEditor';
+import { dropPythonFile, FileButtons } from './components/FileButtons';
+import { openCode } from './commands';
+import { getSharedProgram, sharedIdInPath } from './lib/files';
 import { ConnectionBadge } from './components/ConnectionBadge';
 import { LoadedChip, SaveButton } from './components/LoadedChip';
 import { OutputPanel } from './components/OutputPanel';
@@ -40,6 +43,18 @@ function IDE() {
 
   useEffect(() => startConnection(), []);
   useEffect(() => {
+    // Opened at a share link: the shared program goes into a fresh editor
+    // (asking first if that would replace unsaved work).
+    const id = sharedIdInPath(location.pathname);
+    if (!id) return;
+    history.replaceState(null, '', '/');
+    getSharedProgram(id)
+      .then((sh) => {
+        if (openCode(sh.code)) useIDE.getState().setStdin(sh.stdin);
+      })
+      .catch((e) => window.alert(`Could not open the shared program: ${e instanceof Error ? e.message : e}`));
+  }, []);
+  useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
@@ -56,9 +71,10 @@ function IDE() {
       </header>
       <main className="workspace">
         <SnippetsSidebar />
-        <div className="pane editor-pane">
+        <div className="pane editor-pane" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void dropPythonFile(e)}>
           <Toolbar>
             <SaveButton />
+            <FileButtons />
             <LoadedChip />
           </Toolbar>
           <Suspense fallback={<PlainEditor value={code} onChange={setCode} onRun={runCode} />}>

@@ -118,7 +118,10 @@ export function runCode(): void {
   if (ide.run.status === 'queued' || ide.run.status === 'running') return;
   const jobId = crypto.randomUUID();
   const snippetId = useSession.getState().session ? useLibrary.getState().loaded?.id : undefined;
-  const body = { code: ide.code, stdin: ide.stdin, timeout_seconds: ide.timeout, snippet_id: snippetId };
+  // The box holds lines: its last one is complete even without a newline
+  // (else an interactive run would wait for the rest of it).
+  const stdin = ide.stdin !== '' && !ide.stdin.endsWith('\n') ? ide.stdin + '\n' : ide.stdin;
+  const body = { code: ide.code, stdin, timeout_seconds: ide.timeout, snippet_id: snippetId };
   if (connection?.send({ action: 'execute', job_id: jobId, ...body })) {
     ide.beginRun(jobId, 'ws');
     return;

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { ChunkKind } from './lib/output';
 import { OutputBuffer } from './lib/outputBuffer';
+import type { HistoryEntry } from './history';
+import { useHistory } from './history';
 import type { ConnectionState } from './lib/connection';
 import type { ExecutionResult } from './lib/types';
 import { load, save } from './lib/persist';
@@ -30,6 +32,8 @@ export interface RunState {
   // frame) when it has, so that views re-render.
   output: OutputBuffer;
   outputVersion: number;
+  code: string; // what ran
+  stdin: string;
   startedAt: number | null;
   result: ExecutionResult | null;
   waitingInput: boolean;
@@ -42,6 +46,8 @@ const idleRun: RunState = {
   transport: null,
   output: new OutputBuffer(),
   outputVersion: 0,
+  code: '',
+  stdin: '',
   startedAt: null,
   result: null,
   waitingInput: false,
@@ -67,6 +73,7 @@ interface IDEState {
   finishRun(result: ExecutionResult): void;
   failRun(jobId: string | null, message: string): void;
   clearOutput(): void;
+  showPastRun(e: HistoryEntry): void;
 }
 
 // One re-render per frame however many chunks arrive: a program printing
@@ -83,9 +90,21 @@ function scheduleFlush(flush: () => void) {
   else setTimeout(run, 16);
 }
 
+// systemTheme is the operating system's preference; the page follows it
+// until the user picks a theme.
+export function systemTheme(): Theme {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}
+
+if (typeof matchMedia === 'function') {
+  matchMedia('(prefers-color-scheme: light)').addEventListener?.('change', () => {
+    if (load<Theme | null>('coderemote.theme', null) === null) useIDE.setState({ theme: systemTheme() });
+  });
+}
+
 export const useIDE = create<IDEState>((set, get) => ({
   code: load('coderemote.buffer', STARTER),
-  theme: load<Theme>('coderemote.theme', 'dark'),
+  theme: load<Theme | null>('coderemote.theme', null) ?? systemTheme(),
   timeout: load('coderemote.timeout', 10),
   stdin: '',
   connection: 'connecting',
@@ -106,7 +125,8 @@ export const useIDE = create<IDEState>((set, get) => ({
   setStdin: (stdin) => set({ stdin }),
   setConnection: (connection) => set({ connection }),
   beginRun(jobId, transport) {
-    set({ run: { ...idleRun, status: 'queued', jobId, transport, output: new OutputBuffer(), startedAt: Date.now() } });
+    const { code, stdin } = get();
+    set({ run: { ...idleRun, status: 'queued', jobId, transport, output: new OutputBuffer(), startedAt: Date.now(), code, stdin } });
   },
   markRunning(jobId) {
     const run = get().run;
@@ -121,6 +141,13 @@ export const useIDE = create<IDEState>((set, get) => ({
       if (now.output === run.output) {
         set({ run: { ...now, status: now.status === 'queued' ? 'running' : now.status, outputVersion: now.outputVersion + 1 } });
       }
+    });
+  },
+  showPastRun(e) {
+    const output = new OutputBuffer();
+    output.append('stdout', e.output);
+    set({
+      run: { ...idleRun, status: 'done', jobId: e.id, output, result: e.result, requestError: e.error, code: e.code, stdin: e.stdin, startedAt: e.at },
     });
   },
   clearOutput() {
@@ -140,10 +167,14 @@ export const useIDE = create<IDEState>((set, get) => ({
       run.output.append('stderr', result.stderr);
     }
     set({ run: { ...run, status: 'done', result, waitingInput: false, outputVersion: run.outputVersion + 1 } });
+    useHistory.getState().add({ id: result.job_id, at: run.startedAt ?? Date.now(), code: run.code, stdin: run.stdin, output: run.output.text(), result, error: null });
   },
   failRun(jobId, message) {
     const run = get().run;
     if (jobId !== null && run.jobId !== jobId) return;
     set({ run: { ...run, status: 'done', waitingInput: false, requestError: message } });
+    if (run.jobId) {
+      useHistory.getState().add({ id: run.jobId, at: run.startedAt ?? Date.now(), code: run.code, stdin: run.stdin, output: run.output.text(), result: null, error: message });
+    }
   },
 }));

@@ -8,16 +8,9 @@ import { ComplexityBadges, ResultList, SimilarSnippets } from './SearchResults';
 import type { Finding } from './SearchResults';
 import { relativeTime } from '../lib/time';
 import { useSession } from '../session';
+import { hasUnsavedWork } from '../commands';
 import { api } from '../lib/api';
-import { STARTER, useIDE } from '../store';
 
-// hasUnsavedWork is whether loading another snippet would lose edits.
-function hasUnsavedWork(): boolean {
-  const code = useIDE.getState().code;
-  const loaded = useLibrary.getState().loaded;
-  if (loaded) return code !== loaded.savedCode;
-  return code.trim() !== '' && code !== STARTER;
-}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);

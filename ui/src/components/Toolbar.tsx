@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { HistoryModal } from './HistoryModal';
 import { TIMEOUT_CHOICES, useIDE } from '../store';
 import { runCode, stopRun } from '../runner';
 
@@ -10,6 +11,7 @@ export function Toolbar({ children }: { children?: ReactNode }) {
   const timeout = useIDE((s) => s.timeout);
   const setTimeoutSeconds = useIDE((s) => s.setTimeoutSeconds);
   const busy = status === 'queued' || status === 'running';
+  const [historyOpen, setHistoryOpen] = useState(false);
   return (
     <div className="toolbar">
       <button className="primary" data-testid="run" onClick={runCode} disabled={busy} title={isMac ? '⌘+Enter' : 'Ctrl+Enter'}>
@@ -19,6 +21,10 @@ export function Toolbar({ children }: { children?: ReactNode }) {
         ■ Stop
       </button>
       {children}
+      <button onClick={() => setHistoryOpen(true)} title="The last runs in this browser">
+        History
+      </button>
+      {historyOpen && <HistoryModal onClose={() => setHistoryOpen(false)} />}
       <label className="timeout">
         Time limit
         <select value={timeout} onChange={(e) => setTimeoutSeconds(Number(e.target.value))} aria-label="Time limit">

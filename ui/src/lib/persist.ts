@@ -10,10 +10,13 @@ export function load<T>(key: string, fallback: T): T {
   }
 }
 
-export function save(key: string, value: unknown): void {
+// save stores value and reports whether it could (storage unavailable or
+// full: the value lives only in memory).
+export function save(key: string, value: unknown): boolean {
   try {
     localStorage.setItem(key, JSON.stringify(value));
+    return true;
   } catch {
-    // storage unavailable: the value lives only in memory
+    return false;
   }
 }
