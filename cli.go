@@ -220,6 +220,7 @@ func serve(cfg config, log *slog.Logger) error {
 		deps.Bus = db
 	}
 	cfg.server.Version = version
+	cfg.server.AllowedModules = cfg.sandbox.AllowedModules
 	cfg.server.UI = ui.FS()
 	srv := server.New(cfg.server, log, deps)
 	indexCtx, stopIndexer := context.WithCancel(context.Background())

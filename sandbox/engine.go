@@ -273,3 +273,7 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// GuardSource is the guard's Python source (sandbox/guard.py): its rule
+// lists are read by the static check that the editor uses while you type.
+func GuardSource() string { return guardSource }

@@ -61,6 +61,8 @@ type Deps struct {
 // environment.
 type Config struct {
 	Version string
+	// AllowedModules is the sandbox's import allowlist (for POST /check).
+	AllowedModules []string
 	// MaxCodeBytes, MaxStdinBytes bound a run's program and input.
 	MaxCodeBytes  int
 	MaxStdinBytes int
@@ -123,6 +125,9 @@ const (
 )
 
 func (c Config) withDefaults() Config {
+	if c.AllowedModules == nil {
+		c.AllowedModules = sandbox.DefaultAllowedModules
+	}
 	if c.MaxCodeBytes <= 0 {
 		c.MaxCodeBytes = DefaultMaxCodeBytes
 	}
@@ -268,6 +273,7 @@ func (s *Server) routes() {
 	}))
 	s.mux.Handle("POST /execute", s.handle(s.execute))
 	s.mux.Handle("POST /execute/async", s.handle(s.executeAsync))
+	s.mux.Handle("POST /check", s.handle(s.checkCode))
 	s.mux.Handle("GET /jobs/{id}", s.handle(s.getJob))
 	s.mux.Handle("GET /ws", s.handle(s.websocket))
 	if s.store != nil {

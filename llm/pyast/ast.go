@@ -14,7 +14,8 @@ package pyast
 //	augassign Target, Op ("+=", …), Value
 //	annassign Target, Value (may be nil)
 //	return, expr, yield-less others: Value
-//	import   Names (modules or the names imported), Value nil
+//	import   Names ("module=alias" for import, "module.name=alias" for
+//	         from … import), Name (the module of a from-import, "" else)
 //	other    anything else, or a statement that could not be parsed
 type Stmt struct {
 	Kind       string

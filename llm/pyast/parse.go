@@ -459,7 +459,7 @@ func (p *parser) simple() *Stmt {
 				mod += p.dotted()
 			}
 			p.expect("import")
-			s := &Stmt{Kind: "import", Line: line}
+			s := &Stmt{Kind: "import", Line: line, Name: mod}
 			paren := p.accept("(")
 			for !p.atLineEnd() && !p.isOp(")") {
 				n := "*"

@@ -144,6 +144,25 @@ describe('editor and output', () => {
     await page.context().close();
   });
 
+  test('a sandbox violation is marked while typing, before any run', async () => {
+    const page = await openIDE();
+    await setCode(page, 'print("ok")\n');
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('import os');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    assert.equal(await page.getByTestId('run-status').innerText(), 'Ready'); // nothing ran
+    // The hover says why.
+    await page.locator('.monaco-editor .view-line').filter({ hasText: 'import os' }).getByText('os').hover();
+    await page.locator('.monaco-hover').getByText(/Import of module 'os' is not allowed/).first().waitFor();
+    // Fixed, the marker goes.
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+Z');
+    await setCode(page, 'import math\n');
+    await page.waitForFunction(() => !document.querySelector('.monaco-editor .squiggly-error'));
+    await page.context().close();
+  });
+
   test('the first paint costs at most 400 KB on the wire', async () => {
     const page = await (await env.browser.newContext()).newPage();
     // At 10 Mbit/s with 40 ms latency, as a visitor on a modest connection.

@@ -4,6 +4,13 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import type { Theme } from '../store';
 import { saveEditor, setEditorFocus } from '../commands';
 import { registerPythonCompletions } from '../lib/pythonCompletions';
+import { api } from '../lib/api';
+
+interface Problem {
+  line: number;
+  message: string;
+  kind: 'violation' | 'syntax';
+}
 
 registerPythonCompletions(monaco);
 
@@ -45,7 +52,13 @@ export default function CodeEditor({ value, theme, errorLine, errorMessage, onCh
     });
     editor.current = ed;
     decorations.current = ed.createDecorationsCollection();
-    ed.onDidChangeModelContent(() => handlers.current.onChange(ed.getValue()));
+    ed.onDidChangeModelContent(() => {
+      // An edit makes the last run's error marker stale.
+      const model = ed.getModel();
+      if (model) monaco.editor.setModelMarkers(model, 'run', []);
+      decorations.current?.clear();
+      handlers.current.onChange(ed.getValue());
+    });
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => handlers.current.onRun());
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveEditor());
     // Escape leaves the editor (when no widget is open) for the Run button;
@@ -68,6 +81,40 @@ export default function CodeEditor({ value, theme, errorLine, errorMessage, onCh
   useEffect(() => {
     monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs');
   }, [theme]);
+
+  // While you type: what the sandbox would refuse, and lines that are not
+  // Python, marked before any run (POST /check, half a second after the
+  // last keystroke).
+  useEffect(() => {
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      api<{ problems: Problem[] }>('POST', '/check', { code: value }, ctl.signal)
+        .then(({ problems }) => {
+          const model = editor.current?.getModel();
+          if (!model || model.getValue() !== value) return;
+          monaco.editor.setModelMarkers(
+            model,
+            'check',
+            problems
+              .filter((p) => p.line >= 1 && p.line <= model.getLineCount())
+              .map((p) => ({
+                severity: p.kind === 'violation' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+                message: p.kind === 'violation' ? `${p.message} in this sandbox` : p.message,
+                source: 'Code Remote',
+                startLineNumber: p.line,
+                endLineNumber: p.line,
+                startColumn: model.getLineFirstNonWhitespaceColumn(p.line) || 1,
+                endColumn: model.getLineMaxColumn(p.line),
+              })),
+          );
+        })
+        .catch(() => {}); // offline or refused: no live markers, Run still reports
+    }, 500);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [value]);
 
   useEffect(() => {
     const ed = editor.current;

@@ -1,0 +1,125 @@
+// Package check finds, without running a program, what the sandbox's guard
+// would refuse: imports outside the allowlist, blocked builtins, forbidden
+// names and attributes, and strings that name them. The rule lists are read
+// from the guard itself (sandbox/guard.py), so the two cannot drift apart;
+// the guard remains what enforces them. It also reports lines that are not
+// valid Python. It backs POST /check, which the editor calls while you type.
+package check
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/coderemote/coderemote/llm/pyast"
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+// Problem is one finding, on a line (columns are not tracked: the whole
+// line is marked).
+type Problem struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+	// Kind is "violation" (the sandbox would refuse the program) or
+	// "syntax" (the line could not be read as Python).
+	Kind string `json:"kind"`
+}
+
+var (
+	blockedBuiltins = guardSet("BLOCKED_BUILTINS")
+	forbiddenAttrs  = guardSet("FORBIDDEN_ATTRS")
+)
+
+// guardSet reads a frozenset((…)) of strings assigned to name in guard.py.
+func guardSet(name string) map[string]bool {
+	src := sandbox.GuardSource()
+	i := strings.Index(src, "\n"+name+" = frozenset((")
+	if i < 0 {
+		panic("check: guard.py has no " + name)
+	}
+	body := src[i:]
+	body = body[:strings.Index(body, "))")]
+	out := map[string]bool{}
+	for _, m := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(body, -1) {
+		out[m[1]] = true
+	}
+	if len(out) == 0 {
+		panic("check: " + name + " is empty")
+	}
+	return out
+}
+
+// Program checks code against the allowlist of importable modules.
+func Program(code string, allowed []string) []Problem {
+	ok := map[string]bool{"__future__": true}
+	for _, m := range allowed {
+		ok[m] = true
+	}
+	var out []Problem
+	add := func(line int, kind, msg string) {
+		out = append(out, Problem{Line: line, Message: msg, Kind: kind})
+	}
+	top := func(mod string) string { m, _, _ := strings.Cut(mod, "."); return m }
+	pyast.WalkStmts(pyast.Parse(code), func(s *pyast.Stmt) bool {
+		switch s.Kind {
+		case "other":
+			add(s.Line, "syntax", "This line could not be read as Python")
+		case "import":
+			if s.Name != "" { // from … import
+				mod := s.Name
+				switch {
+				case strings.HasPrefix(mod, "."):
+					add(s.Line, "violation", "Relative imports are not allowed")
+				case !ok[top(mod)]:
+					add(s.Line, "violation", "Import of module '"+mod+"' is not allowed")
+				}
+				for _, n := range s.Names {
+					full, _, _ := strings.Cut(n, "=")
+					if name := full[strings.LastIndexByte(full, '.')+1:]; forbiddenAttrs[name] {
+						add(s.Line, "violation", "Import of name '"+name+"' is not allowed")
+					}
+				}
+			} else {
+				for _, n := range s.Names {
+					mod, _, _ := strings.Cut(n, "=")
+					if !ok[top(mod)] {
+						add(s.Line, "violation", "Import of module '"+mod+"' is not allowed")
+					}
+				}
+			}
+		}
+		stored := map[*pyast.Expr]bool{}
+		for _, t := range s.Targets {
+			stored[t] = true
+		}
+		if s.Kind == "for" || s.Kind == "augassign" || s.Kind == "annassign" {
+			stored[s.Target] = true
+		}
+		s.Exprs(func(e *pyast.Expr) bool {
+			switch e.Kind {
+			case "name":
+				switch {
+				case blockedBuiltins[e.Name] && !stored[e]:
+					add(e.Line, "violation", "Use of builtin '"+e.Name+"' is not allowed")
+				case forbiddenAttrs[e.Name]:
+					add(e.Line, "violation", "Use of name '"+e.Name+"' is not allowed")
+				}
+			case "attr":
+				if forbiddenAttrs[e.Name] {
+					add(e.Line, "violation", "Access to attribute '"+e.Name+"' is not allowed")
+				}
+			case "str":
+				for name := range forbiddenAttrs {
+					if strings.HasPrefix(name, "__") && strings.Contains(e.Name, name) {
+						add(e.Line, "violation", "String mentions forbidden attribute '"+name+"'")
+						break
+					}
+				}
+			}
+			return true
+		})
+		return true
+	})
+	slices.SortStableFunc(out, func(a, b Problem) int { return a.Line - b.Line })
+	return out
+}

@@ -1,0 +1,34 @@
+package check
+
+import (
+	"testing"
+
+	"github.com/coderemote/coderemote/sandbox"
+)
+
+func TestRulesComeFromTheGuard(t *testing.T) {
+	if !blockedBuiltins["eval"] || !blockedBuiltins["open"] || !forbiddenAttrs["__globals__"] || !forbiddenAttrs["f_back"] {
+		t.Fatalf("lists read from guard.py: %v %v", blockedBuiltins, forbiddenAttrs)
+	}
+	got := Program("import os\nfrom math import sqrt\nx = eval('1')\nopen = 2\n", sandbox.DefaultAllowedModules)
+	want := []Problem{
+		{1, "Import of module 'os' is not allowed", "violation"},
+		{3, "Use of builtin 'eval' is not allowed", "violation"},
+	}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func FuzzProgram(f *testing.F) {
+	f.Add("import os\n")
+	f.Add("from . import (a,\n b)\n")
+	f.Add("x = '__class__'\n")
+	f.Fuzz(func(t *testing.T, code string) {
+		for _, p := range Program(code, sandbox.DefaultAllowedModules) {
+			if p.Line < 1 || p.Message == "" {
+				t.Fatalf("%+v", p)
+			}
+		}
+	})
+}
