@@ -203,6 +203,7 @@ type Server struct {
 	authLimiter *rateLimiter // register and login per client IP
 	workLimiter *rateLimiter // analysis, search and snippet writes per client IP
 	mux         *http.ServeMux
+	patterns    []string // registered routes
 	handler     http.Handler
 
 	// storageFullAt is when a write last failed for want of disk space.
@@ -263,45 +264,54 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 }
 
 func (s *Server) routes() {
-	s.mux.Handle("GET /health", s.handle(s.health))
-	s.mux.Handle("GET /metrics", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	s.handleRoute("GET /openapi.json", s.handle(s.openAPI))
+	s.handleRoute("GET /docs", s.handle(s.apiDocs))
+	s.handleRoute("GET /health", s.handle(s.health))
+	s.handleRoute("GET /metrics", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if !s.metricsAllowed(r) {
 			return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized", Msg: "GET /metrics needs the metrics token"}
 		}
 		s.metrics.handler().ServeHTTP(w, r)
 		return nil
 	}))
-	s.mux.Handle("POST /execute", s.handle(s.execute))
-	s.mux.Handle("POST /execute/async", s.handle(s.executeAsync))
-	s.mux.Handle("POST /check", s.handle(s.checkCode))
-	s.mux.Handle("GET /jobs/{id}", s.handle(s.getJob))
-	s.mux.Handle("GET /ws", s.handle(s.websocket))
+	s.handleRoute("POST /execute", s.handle(s.execute))
+	s.handleRoute("POST /execute/async", s.handle(s.executeAsync))
+	s.handleRoute("POST /check", s.handle(s.checkCode))
+	s.handleRoute("GET /jobs/{id}", s.handle(s.getJob))
+	s.handleRoute("GET /ws", s.handle(s.websocket))
 	if s.store != nil {
-		s.mux.Handle("POST /auth/register", s.handle(s.register))
-		s.mux.Handle("POST /auth/login", s.handle(s.login))
-		s.mux.Handle("GET /auth/me", s.handle(s.me))
-		s.mux.Handle("POST /auth/logout", s.handle(s.logout))
-		s.mux.Handle("POST /auth/password", s.handle(s.changePassword))
-		s.mux.Handle("POST /snippets", s.handle(s.limited(s.createSnippet)))
-		s.mux.Handle("GET /snippets", s.handle(s.listSnippets))
-		s.mux.Handle("GET /snippets/{id}", s.handle(s.getSnippet))
-		s.mux.Handle("PUT /snippets/{id}", s.handle(s.limited(s.updateSnippet)))
-		s.mux.Handle("DELETE /snippets/{id}", s.handle(s.deleteSnippet))
-		s.mux.Handle("GET /search", s.handle(s.limited(s.search)))
-		s.mux.Handle("GET /search/complexity", s.handle(s.limited(s.searchComplexity)))
-		s.mux.Handle("GET /search/similar/{id}", s.handle(s.limited(s.searchSimilar)))
-		s.mux.Handle("POST /share", s.handle(s.limited(s.createShare)))
-		s.mux.Handle("GET /share/{id}", s.handle(s.getShare))
+		s.handleRoute("POST /auth/register", s.handle(s.register))
+		s.handleRoute("POST /auth/login", s.handle(s.login))
+		s.handleRoute("GET /auth/me", s.handle(s.me))
+		s.handleRoute("POST /auth/logout", s.handle(s.logout))
+		s.handleRoute("POST /auth/password", s.handle(s.changePassword))
+		s.handleRoute("POST /snippets", s.handle(s.limited(s.createSnippet)))
+		s.handleRoute("GET /snippets", s.handle(s.listSnippets))
+		s.handleRoute("GET /snippets/{id}", s.handle(s.getSnippet))
+		s.handleRoute("PUT /snippets/{id}", s.handle(s.limited(s.updateSnippet)))
+		s.handleRoute("DELETE /snippets/{id}", s.handle(s.deleteSnippet))
+		s.handleRoute("GET /search", s.handle(s.limited(s.search)))
+		s.handleRoute("GET /search/complexity", s.handle(s.limited(s.searchComplexity)))
+		s.handleRoute("GET /search/similar/{id}", s.handle(s.limited(s.searchSimilar)))
+		s.handleRoute("POST /share", s.handle(s.limited(s.createShare)))
+		s.handleRoute("GET /share/{id}", s.handle(s.getShare))
 	}
-	s.mux.Handle("POST /analyze", s.handle(s.limited(s.analyze)))
-	s.mux.Handle("POST /analyze/async", s.handle(s.limited(s.analyzeAsync)))
-	s.mux.Handle("GET /analyze/status", s.handle(s.analyzeStatus))
+	s.handleRoute("POST /analyze", s.handle(s.limited(s.analyze)))
+	s.handleRoute("POST /analyze/async", s.handle(s.limited(s.analyzeAsync)))
+	s.handleRoute("GET /analyze/status", s.handle(s.analyzeStatus))
 	if s.cfg.UI != nil {
-		s.mux.Handle("GET /", s.handle(s.static))
+		s.handleRoute("GET /", s.handle(s.static))
 		if s.shares != nil {
-			s.mux.Handle("GET /s/{id}", s.handle(s.sharePage))
+			s.handleRoute("GET /s/{id}", s.handle(s.sharePage))
 		}
 	}
+}
+
+// route_ registers a handler and remembers its pattern (the OpenAPI test
+// checks that every one is documented).
+func (s *Server) handleRoute(pattern string, h http.Handler) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.Handle(pattern, h)
 }
 
 // ServeHTTP implements http.Handler.
