@@ -59,7 +59,7 @@ func TestShapes(t *testing.T) {
 		{"with open(p) as f, g() as h:\n    pass\n", "with\n  pass\n"},
 		{"a = b = lambda x, y=2: x if y else -x ** 2\n", "assign\n"},
 		{"x: int = 5\nn //= 2\n", "annassign\naugassign\n"},
-		{"from . import a as b, c\nimport os.path, sys as s\n", "import\nimport\n"},
+		{"from . import a as b, c\nimport os.path, sys as s\n", "import .\nimport\n"},
 		{"f(x for x in y)\nz = {k: v for k, v in d.items()}\nw = {*a, *b}\n", "expr\nassign\nassign\n"},
 		{"v = a[1:2, ::3][-1]\nu = not a in b and c is not d\n", "assign\nassign\n"},
 		{"if x:\n\tpass\n\tif y:\n\t\tpass\n", "if\n  pass\n  if\n    pass\n"},

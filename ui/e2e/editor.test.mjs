@@ -42,7 +42,7 @@ describe('editor and output', () => {
     // Clicks on the theme button during the run: how long each waited.
     await page.evaluate(() => {
       window.__clickDelays = [];
-      document.querySelector('[aria-label="Switch theme"]').addEventListener('click', (e) => {
+      document.querySelector('[data-testid="theme-toggle"]').addEventListener('click', (e) => {
         window.__clickDelays.push(performance.now() - e.timeStamp);
       });
       new MutationObserver(() => {
@@ -52,7 +52,7 @@ describe('editor and output', () => {
     });
     await page.getByTestId('run').click();
     await page.locator('.out-line').first().waitFor();
-    const theme = page.getByRole('button', { name: 'Switch theme' });
+    const theme = page.getByTestId('theme-toggle');
     const deadline = Date.now() + 60000;
     while (!(await page.evaluate(() => !!window.__doneAt))) {
       assert.ok(Date.now() < deadline, 'the run did not end');

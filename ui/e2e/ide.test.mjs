@@ -7,7 +7,7 @@ import { setCode, setup } from './harness.mjs';
 const env = setup();
 
 async function openIDE(viewport = { width: 1280, height: 800 }) {
-  const context = await env.browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport, colorScheme: 'dark' });
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
   await page.goto(env.server.url);
@@ -72,10 +72,16 @@ describe('IDE', () => {
     await page.context().close();
   });
 
-  test('theme choice and the editor buffer survive a reload', async () => {
-    const page = await openIDE();
+  test('the theme follows the system until chosen; the choice and the editor buffer survive a reload', async () => {
+    const light = await env.browser.newContext({ colorScheme: 'light' });
+    const lp = await light.newPage();
+    await lp.goto(env.server.url);
+    await lp.getByTestId('theme-toggle').waitFor();
+    assert.equal(await lp.evaluate(() => document.documentElement.dataset.theme), 'light');
+    await light.close();
+    const page = await openIDE(); // the system says dark
     await setCode(page, 'print("kept")\n');
-    await page.getByRole('button', { name: 'Switch theme' }).click();
+    await page.getByTestId('theme-toggle').click();
     await page.reload();
     await page.getByTestId('connection').getByText('Live').waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');

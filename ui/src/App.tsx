@@ -4,7 +4,7 @@ import { AnalysisPanel } from './components/AnalysisPanel';
 import { AuthModal } from './components/AuthModal';
 import { PlainEditor } from './components/PlainEditor';
 import { dropPythonFile, FileButtons } from './components/FileButtons';
-import { openCode } from './commands';
+import { focusEditor, openCode } from './commands';
 import { getSharedProgram, sharedIdInPath } from './lib/files';
 import { ConnectionBadge } from './components/ConnectionBadge';
 import { LoadedChip, SaveButton } from './components/LoadedChip';
@@ -60,6 +60,9 @@ function IDE() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#code" onClick={() => focusEditor()}>
+        Skip to the code editor
+      </a>
       <header className="topbar">
         <h1>
           <span className="logo">⟨/⟩</span> Code Remote
@@ -71,7 +74,7 @@ function IDE() {
       </header>
       <main className="workspace">
         <SnippetsSidebar />
-        <div className="pane editor-pane" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void dropPythonFile(e)}>
+        <div className="pane editor-pane" id="code" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void dropPythonFile(e)}>
           <Toolbar>
             <SaveButton />
             <FileButtons />

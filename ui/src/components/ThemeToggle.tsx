@@ -1,11 +1,14 @@
 import { useIDE } from '../store';
 
+// ThemeToggle switches between the dark and light themes; its name is its
+// visible text ("Light theme" while dark), as screen readers and voice
+// control expect.
 export function ThemeToggle() {
   const theme = useIDE((s) => s.theme);
   const toggle = useIDE((s) => s.toggleTheme);
   return (
-    <button className="ghost" onClick={toggle} aria-label="Switch theme" title="Switch between dark and light">
-      {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+    <button className="ghost" onClick={toggle} title="Switch between dark and light" data-testid="theme-toggle">
+      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> {theme === 'dark' ? 'Light theme' : 'Dark theme'}
     </button>
   );
 }
