@@ -221,6 +221,7 @@ func serve(cfg config, log *slog.Logger) error {
 	}
 	cfg.server.Version = version
 	cfg.server.AllowedModules = cfg.sandbox.AllowedModules
+	cfg.server.MemoryLimitBytes, cfg.server.OutputLimitBytes = cfg.sandbox.MemoryLimit, cfg.sandbox.OutputLimit
 	cfg.server.UI = ui.FS()
 	srv := server.New(cfg.server, log, deps)
 	indexCtx, stopIndexer := context.WithCancel(context.Background())

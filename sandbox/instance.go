@@ -111,6 +111,7 @@ type runState struct {
 	wake       chan struct{} // closed by stop, interrupts a sleep
 	ended      bool
 	done       chan runEnd
+	memBytes   int // the instance's memory when the program ended (it only grows during a run)
 }
 
 type instanceKey struct{}
@@ -387,6 +388,9 @@ func procExit(ctx context.Context, mod api.Module, stack []uint64) {
 	}
 	in.mu.Lock()
 	r := in.cur
+	if r != nil {
+		r.memBytes = in.mem.size
+	}
 	in.mu.Unlock()
 	if r != nil {
 		in.finish(r, runEnd{kind: endExit, exit: int(code)})
@@ -412,7 +416,7 @@ func fdDatasync(ctx context.Context, mod api.Module, stack []uint64) {
 
 // result interprets how a run ended.
 func (r *runState) result(end runEnd, elapsed, timeout time.Duration) Result {
-	res := Result{ExecutionTimeMS: float64(elapsed.Microseconds()) / 1000, SecurityViolations: []Violation{}}
+	res := Result{ExecutionTimeMS: float64(elapsed.Microseconds()) / 1000, SecurityViolations: []Violation{}, PeakMemoryBytes: int64(r.memBytes)}
 	r.out.mu.Lock()
 	res.Truncated = r.out.truncated
 	r.out.mu.Unlock()

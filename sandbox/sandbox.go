@@ -162,7 +162,18 @@ type Result struct {
 	Truncated          bool        `json:"truncated"`
 	SecurityViolations []Violation `json:"security_violations"`
 	ExitCode           int         `json:"exit_code"`
+	// PeakMemoryBytes is the interpreter's memory (WebAssembly linear
+	// memory, interpreter included) when the program ended; it only grows
+	// during a run. 0 when the run was stopped.
+	PeakMemoryBytes int64 `json:"peak_memory_bytes,omitempty"`
+	// CPUTimeMS is the CPU time the worker process used for the run.
+	CPUTimeMS float64 `json:"cpu_time_ms,omitempty"`
+	// PythonVersion is the runtime's version.
+	PythonVersion string `json:"python_version,omitempty"`
 }
+
+// PythonVersion is the version of CPython in the sandbox's runtime.
+const PythonVersion = "3.13.5"
 
 // Error types the sandbox itself assigns (others are Python exception names).
 const (

@@ -164,6 +164,7 @@ func (w *worker) run(inst *instance, spec runSpec) bool {
 		w.fw.write(frameWaiting)
 	})
 	start := time.Now()
+	cpuStart := processCPU()
 	timeout := time.Duration(spec.TimeoutMS) * time.Millisecond
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
@@ -181,6 +182,10 @@ func (w *worker) run(inst *instance, spec runSpec) bool {
 		case end := <-r.done:
 			out.flush()
 			res := r.result(end, time.Since(start), timeout)
+			if cpu := processCPU() - cpuStart; cpu > 0 {
+				res.CPUTimeMS = float64(cpu.Microseconds()) / 1000
+			}
+			res.PythonVersion = PythonVersion
 			b, _ := json.Marshal(res)
 			w.fw.write(frameDone, b)
 			return true

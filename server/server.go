@@ -63,6 +63,9 @@ type Config struct {
 	Version string
 	// AllowedModules is the sandbox's import allowlist (for POST /check).
 	AllowedModules []string
+	// MemoryLimitBytes and OutputLimitBytes are the sandbox's per-run caps,
+	// reported by /health (the sandbox enforces them).
+	MemoryLimitBytes, OutputLimitBytes int
 	// MaxCodeBytes, MaxStdinBytes bound a run's program and input.
 	MaxCodeBytes  int
 	MaxStdinBytes int
@@ -350,6 +353,16 @@ type healthBody struct {
 	Status  string            `json:"status"`
 	Version string            `json:"version"`
 	Checks  map[string]string `json:"checks"`
+	Limits  runLimits         `json:"limits"`
+}
+
+// runLimits are what one program may use (shown beside the time limit).
+type runLimits struct {
+	MaxTimeoutSeconds float64 `json:"max_timeout_seconds"`
+	MemoryBytes       int     `json:"memory_bytes,omitempty"`
+	OutputBytes       int     `json:"output_bytes,omitempty"`
+	CodeBytes         int     `json:"code_bytes"`
+	PythonVersion     string  `json:"python_version"`
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
@@ -377,7 +390,9 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 			status = "degraded"
 		}
 	}
-	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks})
+	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks, Limits: runLimits{
+		MaxTimeoutSeconds: s.cfg.MaxTimeout.Seconds(), MemoryBytes: s.cfg.MemoryLimitBytes, OutputBytes: s.cfg.OutputLimitBytes,
+		CodeBytes: s.cfg.MaxCodeBytes, PythonVersion: sandbox.PythonVersion}})
 	return nil
 }
 

@@ -90,6 +90,9 @@ describe('editor and output', () => {
     await page.getByTestId('run-status').getByText('Finished').waitFor();
     assert.equal(await page.locator('.ansi-31').innerText(), 'red');
     assert.equal(await page.getByTestId('output').innerText(), 'red plain');
+    // Run facts: CPU time, peak memory, Python version; the limits beside the time limit.
+    assert.match(await page.getByTestId('run-facts').innerText(), /CPU [^\n]+\s+\d+(\.\d)? MiB\s+Python 3\.13\.5/);
+    assert.match(await page.getByTestId('limits').innerText(), /memory 256 MiB · output 1\.0 MiB/);
     await page.context().close();
   });
 

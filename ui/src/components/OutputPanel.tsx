@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { formatDuration, summary } from '../lib/output';
+import { formatBytes, formatDuration, summary } from '../lib/output';
 import type { Line } from '../lib/outputBuffer';
 import { useIDE } from '../store';
 import { InputPrompt } from './InputPrompt';
@@ -28,8 +28,15 @@ export function OutputPanel() {
         </span>
         {(run.status === 'queued' || run.status === 'running') && run.startedAt !== null && <Timer since={run.startedAt} />}
         {r && (
-          <span className="time" data-testid="run-time">
+          <span className="time" data-testid="run-time" title="Wall time">
             {formatDuration(r.execution_time_ms)}
+          </span>
+        )}
+        {r && (
+          <span className="time run-facts" data-testid="run-facts">
+            {r.cpu_time_ms !== undefined && <span title="CPU time">CPU {formatDuration(r.cpu_time_ms)}</span>}
+            {r.peak_memory_bytes !== undefined && <span title="Peak memory of the interpreter (the sandbox's WebAssembly memory)">{formatBytes(r.peak_memory_bytes)}</span>}
+            {r.python_version && <span>Python {r.python_version}</span>}
           </span>
         )}
         <span className="spacer" />

@@ -1,5 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { HistoryModal } from './HistoryModal';
+import { useQuery } from '@tanstack/react-query';
+import { formatBytes } from '../lib/output';
 import { TIMEOUT_CHOICES, useIDE } from '../store';
 import { runCode, stopRun } from '../runner';
 
@@ -12,6 +14,11 @@ export function Toolbar({ children }: { children?: ReactNode }) {
   const setTimeoutSeconds = useIDE((s) => s.setTimeoutSeconds);
   const busy = status === 'queued' || status === 'running';
   const [historyOpen, setHistoryOpen] = useState(false);
+  const limits = useQuery({
+    queryKey: ['limits'],
+    queryFn: async () => ((await (await fetch('/health')).json()) as { limits?: { memory_bytes?: number; output_bytes?: number } }).limits ?? null,
+    staleTime: Infinity,
+  }).data;
   return (
     <div className="toolbar">
       <button className="primary" data-testid="run" onClick={runCode} disabled={busy} title={isMac ? '⌘+Enter' : 'Ctrl+Enter'}>
@@ -35,6 +42,13 @@ export function Toolbar({ children }: { children?: ReactNode }) {
           ))}
         </select>
       </label>
+      {limits && (limits.memory_bytes || limits.output_bytes) ? (
+        <span className="limits muted" data-testid="limits" title="What one program may use in this sandbox">
+          {limits.memory_bytes ? `memory ${formatBytes(limits.memory_bytes)}` : ''}
+          {limits.memory_bytes && limits.output_bytes ? ' · ' : ''}
+          {limits.output_bytes ? `output ${formatBytes(limits.output_bytes)}` : ''}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -24,3 +24,10 @@ export function summary(r: {
   if (r.error_type) return r.error ? `${r.error_type}: ${r.error}` : r.error_type;
   return `Exited with code ${r.exit_code}`;
 }
+
+// formatBytes renders a size for people (KiB, MiB).
+export function formatBytes(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(n >= 10 << 20 ? 0 : 1)} MiB`;
+  if (n >= 1 << 10) return `${Math.round(n / (1 << 10))} KiB`;
+  return `${n} bytes`;
+}

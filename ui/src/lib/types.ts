@@ -15,6 +15,9 @@ export interface ExecutionResult {
   error_line: number | null;
   traceback: string | null;
   execution_time_ms: number;
+  cpu_time_ms?: number;
+  peak_memory_bytes?: number;
+  python_version?: string;
   timed_out: boolean;
   truncated: boolean;
   security_violations: Violation[];
