@@ -293,6 +293,7 @@ func (s *Server) routes() {
 		s.handleRoute("GET /snippets/{id}", s.handle(s.getSnippet))
 		s.handleRoute("PUT /snippets/{id}", s.handle(s.limited(s.updateSnippet)))
 		s.handleRoute("DELETE /snippets/{id}", s.handle(s.deleteSnippet))
+		s.handleRoute("GET /public/snippets/{id}", s.handle(s.getPublicSnippet))
 		s.handleRoute("GET /search", s.handle(s.limited(s.search)))
 		s.handleRoute("GET /search/complexity", s.handle(s.limited(s.searchComplexity)))
 		s.handleRoute("GET /search/similar/{id}", s.handle(s.limited(s.searchSimilar)))
@@ -306,6 +307,7 @@ func (s *Server) routes() {
 		s.handleRoute("GET /", s.handle(s.static))
 		if s.shares != nil {
 			s.handleRoute("GET /s/{id}", s.handle(s.sharePage))
+			s.handleRoute("GET /p/{id}", s.handle(s.publicSnippetPage))
 		}
 	}
 }

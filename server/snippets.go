@@ -23,6 +23,7 @@ type Snippets interface {
 	UpdateSnippet(ctx context.Context, userID, id string, p store.SnippetPatch) (store.Snippet, error)
 	DeleteSnippet(ctx context.Context, userID, id string) error
 	RecordSnippetRun(ctx context.Context, userID, id string, at time.Time) error
+	PublicSnippet(ctx context.Context, id string) (store.Snippet, error)
 }
 
 // Field limits of API.md, in characters.
@@ -42,6 +43,7 @@ type snippetSummary struct {
 	Description     *string    `json:"description"`
 	ExecutionCount  int        `json:"execution_count"`
 	IsStarred       bool       `json:"is_starred"`
+	IsPublic        bool       `json:"is_public"`
 	TimeComplexity  *string    `json:"time_complexity"`
 	SpaceComplexity *string    `json:"space_complexity"`
 	LastExecutionAt *time.Time `json:"last_execution_at"`
@@ -56,7 +58,7 @@ type snippetView struct {
 
 func summarize(s store.Snippet) snippetSummary {
 	return snippetSummary{ID: s.ID, Title: s.Title, Language: s.Language, Description: s.Description,
-		ExecutionCount: s.ExecutionCount, IsStarred: s.IsStarred, TimeComplexity: s.TimeComplexity,
+		ExecutionCount: s.ExecutionCount, IsStarred: s.IsStarred, IsPublic: s.IsPublic, TimeComplexity: s.TimeComplexity,
 		SpaceComplexity: s.SpaceComplexity, LastExecutionAt: s.LastExecutionAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 }
 
@@ -75,6 +77,7 @@ type createSnippetRequest struct {
 	Language    *string `json:"language"`
 	Description *string `json:"description"`
 	IsStarred   *bool   `json:"is_starred"`
+	IsPublic    *bool   `json:"is_public"`
 }
 
 func checkLength(field string, v *string, limit int) *httpError {
@@ -115,6 +118,9 @@ func (s *Server) createSnippet(w http.ResponseWriter, r *http.Request) error {
 	snip := store.Snippet{ID: newUUID(), UserID: u.ID, Title: req.Title, Code: *req.Code, Description: req.Description, Language: deref(req.Language)}
 	if req.IsStarred != nil {
 		snip.IsStarred = *req.IsStarred
+	}
+	if req.IsPublic != nil {
+		snip.IsPublic = *req.IsPublic
 	}
 	created, err := s.snippets.CreateSnippet(r.Context(), snip)
 	if err != nil {
@@ -241,7 +247,8 @@ func (s *Server) updateSnippet(w http.ResponseWriter, r *http.Request) error {
 }
 
 // parsePatch reads a partial update: an absent field is unchanged; title and
-// description may be null to clear them; code, language and is_starred may not.
+// description may be null to clear them; code, language, is_starred and
+// is_public may not.
 func parsePatch(raw map[string]json.RawMessage) (store.SnippetPatch, *httpError) {
 	var p store.SnippetPatch
 	str := func(name string, f *store.Field[string], nullable bool, limit int) *httpError {
@@ -278,12 +285,16 @@ func parsePatch(raw map[string]json.RawMessage) (store.SnippetPatch, *httpError)
 			return p, err
 		}
 	}
-	if v, ok := raw["is_starred"]; ok {
+	for name, f := range map[string]*store.Field[bool]{"is_starred": &p.IsStarred, "is_public": &p.IsPublic} {
+		v, ok := raw[name]
+		if !ok {
+			continue
+		}
 		var b bool
 		if err := json.Unmarshal(v, &b); err != nil || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			return p, errBadRequest("field is_starred must be a boolean")
+			return p, errBadRequest("field " + name + " must be a boolean")
 		}
-		p.IsStarred = store.Field[bool]{Set: true, Value: &b}
+		*f = store.Field[bool]{Set: true, Value: &b}
 	}
 	return p, nil
 }
@@ -299,4 +310,45 @@ func (s *Server) deleteSnippet(w http.ResponseWriter, r *http.Request) error {
 	s.kickIndexer()
 	writeJSON(w, http.StatusOK, map[string]any{"deleted": true, "id": id})
 	return nil
+}
+
+// publicSnippetView is what anyone may read of a public snippet: its
+// program and how it is described, not its owner or its run statistics.
+type publicSnippetView struct {
+	ID              string    `json:"id"`
+	URL             string    `json:"url"` // the page that opens it
+	Title           *string   `json:"title"`
+	Language        string    `json:"language"`
+	Description     *string   `json:"description"`
+	Code            string    `json:"code"`
+	TimeComplexity  *string   `json:"time_complexity"`
+	SpaceComplexity *string   `json:"space_complexity"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// getPublicSnippet serves a snippet its owner made public, to anyone; a
+// private or missing one is the same 404.
+func (s *Server) getPublicSnippet(w http.ResponseWriter, r *http.Request) error {
+	id, herr := s.snippetID(r)
+	if herr != nil {
+		return herr
+	}
+	sn, err := s.snippets.PublicSnippet(r.Context(), id)
+	if err != nil {
+		return notFoundAs(err, id)
+	}
+	w.Header().Set("Cache-Control", "no-cache") // its owner may edit it or make it private
+	writeJSON(w, http.StatusOK, publicSnippetView{ID: sn.ID, URL: "/p/" + sn.ID, Title: sn.Title, Language: sn.Language,
+		Description: sn.Description, Code: sn.Code, TimeComplexity: sn.TimeComplexity, SpaceComplexity: sn.SpaceComplexity, UpdatedAt: sn.UpdatedAt})
+	return nil
+}
+
+// publicSnippetPage serves the UI at /p/{id}; the page loads the snippet.
+func (s *Server) publicSnippetPage(w http.ResponseWriter, r *http.Request) error {
+	if _, herr := s.snippetID(r); herr != nil {
+		return herr
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/"
+	return s.static(w, r2)
 }

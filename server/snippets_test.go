@@ -191,3 +191,65 @@ func TestRequireAccount(t *testing.T) {
 		t.Fatalf("signed in: %d", code)
 	}
 }
+
+// TestPublicSnippets: an owner can make a snippet public (anyone may then
+// read its program, not its owner or statistics) and private again; no one
+// else can change that, and a private snippet looks like a missing one.
+func TestPublicSnippets(t *testing.T) {
+	forEachBackend(t, Config{}, func(t *testing.T, s *Server) {
+		alice, bob := registerUser(t, s, "alice@example.com"), registerUser(t, s, "bob@example.com")
+		_, created, _ := call(t, s, "POST", "/snippets", alice, `{"code":"print('shared')","title":"Notes","description":"mine"}`)
+		id := created["id"].(string)
+		if created["is_public"] != false {
+			t.Fatalf("a new snippet is private: %v", created)
+		}
+		private := func(when string) {
+			t.Helper()
+			for _, tok := range []string{"", bob, alice} {
+				if code, m, _ := call(t, s, "GET", "/public/snippets/"+id, tok, ""); code != 404 || m["code"] != "not_found" {
+					t.Fatalf("%s: a private snippet was served: %d %v", when, code, m)
+				}
+			}
+		}
+		private("new")
+		// Only the owner makes it public.
+		if code, _, _ := call(t, s, "PUT", "/snippets/"+id, bob, `{"is_public":true}`); code != 404 {
+			t.Fatalf("bob made alice's snippet public: %d", code)
+		}
+		private("after bob tried")
+		for _, bad := range []string{`{"is_public":"yes"}`, `{"is_public":null}`, `{"is_public":1}`} {
+			if code, m, _ := call(t, s, "PUT", "/snippets/"+id, alice, bad); code != 400 || !strings.Contains(fmt.Sprint(m["detail"]), "is_public") {
+				t.Fatalf("%s: %d %v", bad, code, m)
+			}
+		}
+		if code, upd, _ := call(t, s, "PUT", "/snippets/"+id, alice, `{"is_public":true}`); code != 200 || upd["is_public"] != true {
+			t.Fatalf("make public: %d %v", code, upd)
+		}
+		code, pub, hdr := call(t, s, "GET", "/public/snippets/"+id, "", "")
+		if code != 200 || pub["code"] != "print('shared')" || pub["title"] != "Notes" || pub["url"] != "/p/"+id || hdr.Get("Cache-Control") != "no-cache" {
+			t.Fatalf("public, anonymous: %d %v %v", code, pub, hdr)
+		}
+		for _, f := range []string{"user_id", "execution_count", "last_execution_at", "is_starred", "created_at"} {
+			if _, leaked := pub[f]; leaked {
+				t.Fatalf("the public view shows %s: %v", f, pub)
+			}
+		}
+		// Edits show through; the owner's list says it is public.
+		call(t, s, "PUT", "/snippets/"+id, alice, `{"code":"print('edited')"}`)
+		if _, pub, _ = call(t, s, "GET", "/public/snippets/"+id, bob, ""); pub["code"] != "print('edited')" {
+			t.Fatalf("after an edit: %v", pub)
+		}
+		if _, list, _ := call(t, s, "GET", "/snippets", alice, ""); list["items"].([]any)[0].(map[string]any)["is_public"] != true {
+			t.Fatalf("list: %v", list)
+		}
+		if code, upd, _ := call(t, s, "PUT", "/snippets/"+id, alice, `{"is_public":false}`); code != 200 || upd["is_public"] != false {
+			t.Fatalf("make private: %d %v", code, upd)
+		}
+		private("made private again")
+		for _, p := range []string{"/public/snippets/not-a-uuid", "/public/snippets/00000000-0000-4000-8000-000000000000"} {
+			if code, _, _ := call(t, s, "GET", p, "", ""); code != 404 {
+				t.Fatalf("%s: %d", p, code)
+			}
+		}
+	})
+}

@@ -213,6 +213,10 @@ CREATE TABLE shares (
 	created_at TEXT NOT NULL
 );`,
 	},
+	{ // 9: public snippets: the owner may let anyone with the link read one
+		postgres: `ALTER TABLE snippets ADD COLUMN is_public boolean NOT NULL DEFAULT false;`,
+		sqlite:   `ALTER TABLE snippets ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is

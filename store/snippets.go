@@ -18,6 +18,7 @@ type Snippet struct {
 	Description     *string
 	ExecutionCount  int
 	IsStarred       bool
+	IsPublic        bool // anyone with its link may read it (PublicSnippet)
 	TimeComplexity  *string
 	SpaceComplexity *string
 	LastExecutionAt *time.Time
@@ -35,7 +36,7 @@ type Field[T any] struct {
 // SnippetPatch is a partial update.
 type SnippetPatch struct {
 	Title, Description, Language, Code Field[string]
-	IsStarred                          Field[bool]
+	IsStarred, IsPublic                Field[bool]
 	TimeComplexity, SpaceComplexity    Field[string]
 }
 
@@ -45,14 +46,14 @@ const (
 	OpDelete = "delete"
 )
 
-const snippetColumns = `id, user_id, title, language, code, description, execution_count, is_starred, time_complexity, space_complexity, last_execution_at, created_at, updated_at`
+const snippetColumns = `id, user_id, title, language, code, description, execution_count, is_starred, is_public, time_complexity, space_complexity, last_execution_at, created_at, updated_at`
 
 func scanSnippet(row interface{ Scan(...any) error }) (Snippet, error) {
 	var s Snippet
 	var title, desc, tc, sc sql.NullString
 	var last NullTime
 	var created, updated Time
-	err := row.Scan(&s.ID, &s.UserID, &title, &s.Language, &s.Code, &desc, &s.ExecutionCount, &s.IsStarred, &tc, &sc, &last, &created, &updated)
+	err := row.Scan(&s.ID, &s.UserID, &title, &s.Language, &s.Code, &desc, &s.ExecutionCount, &s.IsStarred, &s.IsPublic, &tc, &sc, &last, &created, &updated)
 	s.Title, s.Description, s.TimeComplexity, s.SpaceComplexity = strPtr(title), strPtr(desc), strPtr(tc), strPtr(sc)
 	if last.Valid {
 		s.LastExecutionAt = &last.Time
@@ -77,9 +78,9 @@ func (d *DB) CreateSnippet(ctx context.Context, s Snippet) (Snippet, error) {
 		s.Language = "python"
 	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := d.exec(ctx, tx, `INSERT INTO snippets (id, user_id, title, language, code, description, is_starred, time_complexity, space_complexity, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			s.ID, s.UserID, s.Title, s.Language, s.Code, s.Description, s.IsStarred, s.TimeComplexity, s.SpaceComplexity, Time{now}, Time{now})
+		_, err := d.exec(ctx, tx, `INSERT INTO snippets (id, user_id, title, language, code, description, is_starred, is_public, time_complexity, space_complexity, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			s.ID, s.UserID, s.Title, s.Language, s.Code, s.Description, s.IsStarred, s.IsPublic, s.TimeComplexity, s.SpaceComplexity, Time{now}, Time{now})
 		if err != nil {
 			return err
 		}
@@ -95,6 +96,13 @@ func (d *DB) CreateSnippet(ctx context.Context, s Snippet) (Snippet, error) {
 func (d *DB) GetSnippet(ctx context.Context, userID, id string) (Snippet, error) {
 	s, err := scanSnippet(d.queryRow(ctx, d.db, `SELECT `+snippetColumns+` FROM snippets WHERE id = $1 AND user_id = $2`, id, userID))
 	return s, notFound(err, "snippet "+id)
+}
+
+// PublicSnippet returns a snippet its owner has made public, to anyone;
+// ErrNotFound when there is none or it is private (the two look alike).
+func (d *DB) PublicSnippet(ctx context.Context, id string) (Snippet, error) {
+	s, err := scanSnippet(d.queryRow(ctx, d.db, `SELECT `+snippetColumns+` FROM snippets WHERE id = $1 AND is_public = $2`, id, true))
+	return s, notFound(err, "public snippet "+id)
 }
 
 // ListOptions select and order a page of snippets.
@@ -167,6 +175,7 @@ func (d *DB) UpdateSnippet(ctx context.Context, userID, id string, p SnippetPatc
 	add("language", p.Language.Set, p.Language.Value)
 	add("code", p.Code.Set, p.Code.Value)
 	add("is_starred", p.IsStarred.Set, p.IsStarred.Value)
+	add("is_public", p.IsPublic.Set, p.IsPublic.Value)
 	add("time_complexity", p.TimeComplexity.Set, p.TimeComplexity.Value)
 	add("space_complexity", p.SpaceComplexity.Set, p.SpaceComplexity.Value)
 	add("updated_at", true, Time{Now()})
