@@ -9,12 +9,13 @@ import (
 	"strings"
 )
 
-// contentSecurityPolicy allows exactly what the UI needs: its own scripts,
-// styles (Monaco and KaTeX set some inline), fonts and images (KaTeX's,
+// contentSecurityPolicy allows exactly what the UI needs: its own scripts
+// and WebAssembly (Ruff's linter and formatter; 'wasm-unsafe-eval' allows
+// compiling wasm, not JavaScript eval), styles (Monaco and KaTeX set some inline), fonts and images (KaTeX's,
 // some as data: URLs), Monaco's web workers (from blob: URLs), and
 // connections to this origin, WebSocket included. The page may not be
 // framed.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; " +
 	"connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 

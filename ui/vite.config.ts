@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -5,6 +6,15 @@ import react from '@vitejs/plugin-react';
 // offline: Monaco and its worker are bundled, nothing loads from a CDN.
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    alias: [
+      // monaco-vim imports Monaco by its pre-0.50 paths (esm/vs/…), which
+      // monaco-editor 0.57's exports map no longer resolves; and its
+      // "browser" build bundles an old copy of Monaco: use its ES module.
+      { find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/$1.js', import.meta.url)) },
+      { find: /^monaco-vim$/, replacement: fileURLToPath(new URL('./node_modules/monaco-vim/dist/index.mjs', import.meta.url)) },
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -51,6 +51,14 @@ test('no serious or critical axe violations on the pages and dialogs', async () 
     await page.getByRole('button', { name: 'History' }).click();
     await audit(page, `${theme}: history dialog`);
     await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Examples' }).click();
+    await page.getByTestId('examples').waitFor();
+    await audit(page, `${theme}: examples dialog`);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings').click();
+    await page.getByTestId('setting-font-size').waitFor();
+    await audit(page, `${theme}: settings dialog`);
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Share' }).click();
     await page.getByTestId('share-link').waitFor();
     await audit(page, `${theme}: share dialog`);

@@ -92,3 +92,40 @@ test('run history survives a reload and reopens a run', async () => {
   assert.equal(await page.getByTestId('run-status').innerText(), 'Finished');
   await context.close();
 });
+
+test('a saved snippet made public opens for a visitor, and stops when made private', async () => {
+  const a = await env.browser.newContext();
+  const page = await openIDE(a);
+  await page.getByTestId('sign-in').click();
+  await page.getByRole('tab', { name: 'Register' }).click();
+  await page.getByLabel('Email').fill('public-owner@example.com');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('user-menu').waitFor();
+  await setCode(page, 'print("from my library")\n');
+  await page.getByRole('button', { name: /Save/ }).first().click();
+  await page.getByLabel('Title').fill('Library note');
+  await page.getByLabel('Title').press('Enter');
+  await page.getByTestId('snippet').getByText('Library note').click();
+  await page.getByTestId('toggle-public').click();
+  const link = await page.getByTestId('public-link').inputValue();
+  assert.match(link, /\/p\/[0-9a-f-]{36}$/);
+
+  const b = await env.browser.newContext(); // a visitor, signed out
+  const other = await openIDE(b, new URL(link).pathname);
+  await other.locator('.monaco-editor .view-lines').getByText('from my library').waitFor();
+  assert.equal(new URL(other.url()).pathname, '/');
+
+  await page.getByTestId('toggle-public').click(); // private again
+  await page.getByTestId('public-link').waitFor({ state: 'detached' });
+  const refused = new Promise((resolve) =>
+    other.once('dialog', (d) => {
+      resolve(d.message());
+      void d.dismiss();
+    }),
+  );
+  await other.goto(link);
+  assert.match(await refused, /Could not open the snippet: .*not found/);
+  await a.close();
+  await b.close();
+});

@@ -5,10 +5,11 @@ import { AuthModal } from './components/AuthModal';
 import { PlainEditor } from './components/PlainEditor';
 import { dropPythonFile, FileButtons } from './components/FileButtons';
 import { focusEditor, openCode } from './commands';
-import { getSharedProgram, sharedIdInPath } from './lib/files';
+import { getPublicSnippet, getSharedProgram, publicIdInPath, sharedIdInPath } from './lib/files';
 import { ConnectionBadge } from './components/ConnectionBadge';
 import { LoadedChip, SaveButton } from './components/LoadedChip';
 import { OutputPanel } from './components/OutputPanel';
+import { PaneDivider } from './components/PaneDivider';
 import { SaveModal } from './components/SaveModal';
 import { SnippetsSidebar } from './components/SnippetsSidebar';
 import { StdinBox } from './components/StdinBox';
@@ -40,6 +41,8 @@ function IDE() {
   const setCode = useIDE((s) => s.setCode);
   const theme = useIDE((s) => s.theme);
   const result = useIDE((s) => s.run.result);
+  const settings = useIDE((s) => s.settings);
+  const split = useIDE((s) => s.split);
 
   useEffect(() => startConnection(), []);
   useEffect(() => {
@@ -53,6 +56,16 @@ function IDE() {
         if (openCode(sh.code)) useIDE.getState().setStdin(sh.stdin);
       })
       .catch((e) => window.alert(`Could not open the shared program: ${e instanceof Error ? e.message : e}`));
+  }, []);
+  useEffect(() => {
+    // Opened at a public snippet's link: a copy of its code goes into a
+    // fresh editor, as for a share.
+    const id = publicIdInPath(location.pathname);
+    if (!id) return;
+    history.replaceState(null, '', '/');
+    getPublicSnippet(id)
+      .then((p) => openCode(p.code))
+      .catch((e) => window.alert(`Could not open the snippet: ${e instanceof Error ? e.message : e}`));
   }, []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -72,7 +85,7 @@ function IDE() {
         <ThemeToggle />
         <UserMenu />
       </header>
-      <main className="workspace">
+      <main className="workspace" style={{ '--split': split } as React.CSSProperties}>
         <SnippetsSidebar />
         <div className="pane editor-pane" id="code" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void dropPythonFile(e)}>
           <Toolbar>
@@ -86,11 +99,13 @@ function IDE() {
               theme={theme}
               errorLine={result?.error_line ?? null}
               errorMessage={result ? [result.error_type, result.error].filter(Boolean).join(': ') : null}
+              settings={settings}
               onChange={setCode}
               onRun={runCode}
             />
           </Suspense>
         </div>
+        <PaneDivider />
         <div className="pane side-pane">
           <StdinBox />
           <OutputPanel />

@@ -49,6 +49,7 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     save(KEY, loaded);
     set({ loaded, saveState: 'saved', saveError: null });
     useIDE.getState().setCode(snippet.code);
+    useIDE.getState().setExample(null);
   },
   eject() {
     clearTimeout(timer);

@@ -1,10 +1,12 @@
 import { useEffect, useRef } from 'react';
 import * as monaco from '../monaco';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import type { Theme } from '../store';
-import { saveEditor, setEditorFocus } from '../commands';
+import type { EditorSettings, Theme } from '../store';
+import { useIDE } from '../store';
+import { saveEditor, setEditorFocus, setEditorFormat } from '../commands';
 import { registerPythonCompletions } from '../lib/pythonCompletions';
 import { api } from '../lib/api';
+import { format, lint, ruffRequested } from '../lib/ruff';
 
 interface Problem {
   line: number;
@@ -13,6 +15,26 @@ interface Problem {
 }
 
 registerPythonCompletions(monaco);
+
+// Format Document (Shift+Alt+F, the command palette, the context menu and
+// the toolbar's Format) is Ruff's formatter. Code that does not parse is
+// left as it is, with the reason shown.
+monaco.languages.registerDocumentFormattingEditProvider('python', {
+  displayName: 'Ruff',
+  async provideDocumentFormattingEdits(model) {
+    const before = model.getValue();
+    try {
+      const after = await format(before);
+      useIDE.getState().setNotice(null);
+      if (after === before || model.getValue() !== before) return [];
+      return [{ range: model.getFullModelRange(), text: after }];
+    } catch (e) {
+      const why = String(e instanceof Error ? e.message : e).split('\n')[0];
+      useIDE.getState().setNotice(`Not formatted: ${why}`);
+      return [];
+    }
+  },
+});
 
 // Monaco's themes with colours that meet WCAG AA contrast (4.5:1) on their
 // backgrounds: comments and line numbers are too faint in the stock ones.
@@ -40,14 +62,18 @@ interface Props {
   theme: Theme;
   errorLine: number | null;
   errorMessage: string | null;
+  settings: EditorSettings;
   onChange(value: string): void;
   onRun(): void;
 }
 
 // CodeEditor is the Python editor. Ctrl/Cmd+Enter runs the program; the
 // line of the last error is marked.
-export default function CodeEditor({ value, theme, errorLine, errorMessage, onChange, onRun }: Props) {
+export default function CodeEditor({ value, theme, errorLine, errorMessage, settings, onChange, onRun }: Props) {
   const host = useRef<HTMLDivElement>(null);
+  const vimStatus = useRef<HTMLDivElement>(null);
+  const vimKey = useRef<monaco.editor.IContextKey<boolean> | null>(null);
+  const initial = useRef(value);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   const handlers = useRef({ onChange, onRun });
@@ -60,14 +86,17 @@ export default function CodeEditor({ value, theme, errorLine, errorMessage, onCh
       theme: monacoTheme(theme),
       renderFinalNewline: 'on',
       automaticLayout: true,
-      fontSize: 14,
+      fontSize: settings.fontSize,
+      wordWrap: settings.wordWrap ? 'on' : 'off',
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
-      tabSize: 4,
+      tabSize: settings.tabSize,
+      detectIndentation: false,
       insertSpaces: true,
       ariaLabel: 'Python code editor',
     });
     editor.current = ed;
+    vimKey.current = ed.createContextKey('coderemote.vim', false);
     decorations.current = ed.createDecorationsCollection();
     ed.onDidChangeModelContent(() => {
       // An edit makes the last run's error marker stale.
@@ -78,17 +107,26 @@ export default function CodeEditor({ value, theme, errorLine, errorMessage, onCh
     });
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => handlers.current.onRun());
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveEditor());
+    // Shift+Alt+F formats everywhere (Monaco binds it to Ctrl+Shift+I on
+    // Linux only).
+    ed.addCommand(monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF, () => {
+      void ed.getAction('editor.action.formatDocument')?.run();
+    });
     // Escape leaves the editor (when no widget is open) for the Run button;
     // Ctrl+M (Ctrl+Shift+M on a Mac) switches Tab to moving focus.
     ed.addCommand(
       monaco.KeyCode.Escape,
       () => document.querySelector<HTMLElement>('[data-testid="run"]')?.focus(),
-      'editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !renameInputVisible && !parameterHintsVisible && !inSnippetMode && !editorHasMultipleSelections && !markersNavigationVisible',
+      'editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !renameInputVisible && !parameterHintsVisible && !inSnippetMode && !editorHasMultipleSelections && !markersNavigationVisible && !coderemote.vim',
     );
     setEditorFocus(() => ed.focus());
+    setEditorFormat(() => {
+      void ed.getAction('editor.action.formatDocument')?.run();
+    });
     ed.focus();
     return () => {
       setEditorFocus(null);
+      setEditorFormat(null);
       ed.dispose();
     };
     // The editor is created once; later value changes come from typing.
@@ -98,6 +136,73 @@ export default function CodeEditor({ value, theme, errorLine, errorMessage, onCh
   useEffect(() => {
     monaco.editor.setTheme(monacoTheme(theme));
   }, [theme]);
+
+  useEffect(() => {
+    const ed = editor.current;
+    if (!ed) return;
+    ed.updateOptions({ fontSize: settings.fontSize, wordWrap: settings.wordWrap ? 'on' : 'off' });
+    ed.getModel()?.updateOptions({ tabSize: settings.tabSize, indentSize: settings.tabSize, insertSpaces: true });
+  }, [settings.fontSize, settings.wordWrap, settings.tabSize]);
+
+  // Vim keys (monaco-vim, loaded when first switched on); its mode and
+  // pending command show in a status line under the editor.
+  useEffect(() => {
+    const ed = editor.current;
+    if (!ed || !settings.vim) return;
+    let vim: { dispose(): void } | null = null;
+    let cancelled = false;
+    void import('monaco-vim').then(({ initVimMode }) => {
+      if (cancelled) return;
+      vim = initVimMode(ed, vimStatus.current);
+      vimKey.current?.set(true);
+    });
+    return () => {
+      cancelled = true;
+      vim?.dispose();
+      vimKey.current?.set(false);
+      if (vimStatus.current) vimStatus.current.textContent = '';
+    };
+  }, [settings.vim]);
+
+  // Ruff's lint as you type (pyflakes and pycodestyle's errors: undefined
+  // names, unused imports, …), as warnings beside the sandbox's own markers.
+  // Ruff loads at the first edit, not with the page.
+  useEffect(() => {
+    const model = editor.current?.getModel();
+    if (!settings.lint) {
+      if (model) monaco.editor.setModelMarkers(model, 'ruff', []);
+      return;
+    }
+    if (value === initial.current && !ruffRequested()) return;
+    let cancelled = false;
+    const t = setTimeout(() => {
+      lint(value)
+        .then((found) => {
+          const model = editor.current?.getModel();
+          if (cancelled || !model || model.getValue() !== value) return;
+          monaco.editor.setModelMarkers(
+            model,
+            'ruff',
+            found.map((p) => ({
+              severity: monaco.MarkerSeverity.Warning,
+              message: p.message,
+              source: 'Ruff',
+              code: p.code,
+              tags: p.unnecessary ? [monaco.MarkerTag.Unnecessary] : [],
+              startLineNumber: p.startLine,
+              startColumn: p.startColumn,
+              endLineNumber: p.endLine,
+              endColumn: p.endColumn,
+            })),
+          );
+        })
+        .catch(() => {}); // Ruff did not load: the sandbox's markers remain
+    }, 400);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [value, settings.lint]);
 
   // While you type: what the sandbox would refuse, and lines that are not
   // Python, marked before any run (POST /check, half a second after the
@@ -166,5 +271,10 @@ export default function CodeEditor({ value, theme, errorLine, errorMessage, onCh
     ed.revealLineInCenterIfOutsideViewport(errorLine);
   }, [errorLine, errorMessage]);
 
-  return <div className="editor" ref={host} data-testid="editor" />;
+  return (
+    <>
+      <div className="editor" ref={host} data-testid="editor" />
+      {settings.vim && <div className="vim-status" ref={vimStatus} data-testid="vim-status" aria-live="polite" />}
+    </>
+  );
 }

@@ -42,12 +42,12 @@ export function Modal({ title, onClose, children }: Props) {
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="modal" role="dialog" aria-modal="true" aria-label={title} ref={box}>
-        <header>
+        <div className="modal-head">
           <h2>{title}</h2>
           <button className="ghost" onClick={onClose} aria-label="Close">
             ✕
           </button>
-        </header>
+        </div>
         {children}
       </div>
     </div>

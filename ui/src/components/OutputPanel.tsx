@@ -173,10 +173,17 @@ function statusClass(run: ReturnType<typeof useIDE.getState>['run']): string {
 
 function ResultDetails() {
   const r = useIDE((s) => s.run.result)!;
+  const overHTTP = useIDE((s) => s.run.transport === 'http');
   const streamedTraceback = useIDE((s) => s.run.output.lines.some((l) => l.some((seg) => seg.kind === 'stderr')));
   return (
     <div className="details">
       {r.truncated && <p className="note">Output was cut off at the server's limit.</p>}
+      {overHTTP && r.error_type === 'EOFError' && (
+        <p className="note" data-testid="stdin-hint">
+          input() ran out of input. Without a live connection the program cannot ask you as it runs: type everything it
+          reads, one line per input(), in the Input box before pressing Run.
+        </p>
+      )}
       {r.security_violations.length > 0 && (
         <div className="error-box" data-testid="violations">
           <strong>Not allowed in this sandbox</strong>

@@ -20,7 +20,8 @@ interface Props {
   onComplexity?(value: string, type: 'time' | 'space'): void;
 }
 
-// ResultList shows found snippets with their score and badges.
+// ResultList shows found snippets, best first, with their badges (the
+// similarity scores are the search's business, not the reader's).
 export function ResultList({ title, results, note, error, onClose, onOpen, onComplexity }: Props) {
   return (
     <div className="results" data-testid="search-results">
@@ -42,9 +43,6 @@ export function ResultList({ title, results, note, error, onClose, onOpen, onCom
               <button className="ghost snippet-title" onClick={() => onOpen(r.snippet_id)} title="Load into editor">
                 {r.title || 'Untitled'}
               </button>
-              <span className="muted when" title="Similarity score">
-                {r.score.toFixed(2)}
-              </span>
             </div>
             {r.description && <p className="muted desc">{r.description}</p>}
             <ComplexityBadges time={r.time_complexity} space={r.space_complexity} onSelect={onComplexity} />
@@ -106,7 +104,6 @@ export function SimilarSnippets({ onOpen }: { onOpen(id: string): void }) {
               <button className="ghost snippet-title" onClick={() => onOpen(r.snippet_id)}>
                 {r.title || 'Untitled'}
               </button>
-              <span className="muted when">{r.score.toFixed(2)}</span>
             </div>
           </li>
         ))}

@@ -21,9 +21,11 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-// openSnippet loads a snippet into the editor, asking first if that would
-// lose unsaved work.
+// openSnippet loads a snippet into the editor. Edits to the snippet loaded
+// now are saved first (autosave would have); other unsaved work is only
+// replaced after asking.
 async function openSnippet(id: string): Promise<void> {
+  if (useLibrary.getState().loaded && hasUnsavedWork()) await useLibrary.getState().saveNow();
   if (hasUnsavedWork() && !window.confirm('Replace the code in the editor? Your unsaved changes will be lost.')) return;
   useLibrary.getState().open(await getSnippet(id));
 }
@@ -166,6 +168,13 @@ function SnippetItem({ snippet, onComplexity }: { snippet: SnippetSummary; onCom
       useLibrary.getState().forget(snippet.id);
       await refreshSnippets();
     });
+  const [copied, setCopied] = useState(false);
+  const publicURL = new URL(`/p/${snippet.id}`, location.origin).toString();
+  const setPublic = (on: boolean) =>
+    act(async () => {
+      await updateSnippet(snippet.id, { is_public: on });
+      await refreshSnippets();
+    });
   const star = () =>
     act(async () => {
       await updateSnippet(snippet.id, { is_starred: !snippet.is_starred });
@@ -185,6 +194,12 @@ function SnippetItem({ snippet, onComplexity }: { snippet: SnippetSummary; onCom
         </span>
       </div>
       {snippet.description && <p className="muted desc">{snippet.description}</p>}
+      {snippet.execution_count > 0 && (
+        <p className="muted desc small" data-testid="run-count">
+          Run {snippet.execution_count === 1 ? 'once' : `${snippet.execution_count} times`}
+          {snippet.last_execution_at ? `, last ${relativeTime(snippet.last_execution_at)}` : ''}
+        </p>
+      )}
       <ComplexityBadges time={snippet.time_complexity} space={snippet.space_complexity} onSelect={onComplexity} />
       {expanded && (
         <div className="preview">
@@ -193,8 +208,26 @@ function SnippetItem({ snippet, onComplexity }: { snippet: SnippetSummary; onCom
             <button className="primary" onClick={() => void open()}>
               Load into editor
             </button>
+            <button onClick={() => void setPublic(!snippet.is_public)} data-testid="toggle-public" title={snippet.is_public ? 'Only you will see it' : 'Anyone with the link can open a copy; your edits show through'}>
+              {snippet.is_public ? 'Make private' : 'Make public'}
+            </button>
             <button onClick={() => void remove()}>Delete</button>
           </div>
+          {snippet.is_public && (
+            <div className="public-link">
+              <input readOnly value={publicURL} aria-label="Public link" data-testid="public-link" onFocus={(e) => e.target.select()} />
+              <button
+                onClick={() =>
+                  void navigator.clipboard?.writeText(publicURL).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  )
+                }
+              >
+                {copied ? 'Copied' : 'Copy'}
+              </button>
+            </div>
+          )}
         </div>
       )}
       {error && <p className="form-error">{error}</p>}

@@ -1,5 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import { HistoryModal } from './HistoryModal';
+import { EXAMPLES, ExamplesModal } from './ExamplesModal';
+import { SettingsModal } from './SettingsModal';
+import { formatEditor, resetExample } from '../commands';
 import { useQuery } from '@tanstack/react-query';
 import { formatBytes } from '../lib/output';
 import { TIMEOUT_CHOICES, useIDE } from '../store';
@@ -14,6 +17,13 @@ export function Toolbar({ children }: { children?: ReactNode }) {
   const setTimeoutSeconds = useIDE((s) => s.setTimeoutSeconds);
   const busy = status === 'queued' || status === 'running';
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [examplesOpen, setExamplesOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const notice = useIDE((s) => s.notice);
+  const setNotice = useIDE((s) => s.setNotice);
+  const code = useIDE((s) => s.code);
+  const exampleId = useIDE((s) => s.example);
+  const example = EXAMPLES.find((e) => e.id === exampleId);
   const limits = useQuery({
     queryKey: ['limits'],
     queryFn: async () => ((await (await fetch('/health')).json()) as { limits?: { memory_bytes?: number; output_bytes?: number } }).limits ?? null,
@@ -28,10 +38,26 @@ export function Toolbar({ children }: { children?: ReactNode }) {
         ■ Stop
       </button>
       {children}
+      <button onClick={formatEditor} title="Format the code with Ruff (Shift+Alt+F)" data-testid="format">
+        Format
+      </button>
+      <button onClick={() => setExamplesOpen(true)} title="Short programs showing what the sandbox can do">
+        Examples
+      </button>
+      {example && example.code !== code && (
+        <button onClick={() => resetExample(example)} title={`Put “${example.title}” back as it was`} data-testid="reset-example">
+          Reset example
+        </button>
+      )}
       <button onClick={() => setHistoryOpen(true)} title="The last runs in this browser">
         History
       </button>
+      <button onClick={() => setSettingsOpen(true)} title="Font size, tab size, word wrap, lint, Vim keys" data-testid="settings">
+        <span aria-hidden="true">⚙</span> Settings
+      </button>
       {historyOpen && <HistoryModal onClose={() => setHistoryOpen(false)} />}
+      {examplesOpen && <ExamplesModal onClose={() => setExamplesOpen(false)} />}
+      {settingsOpen && <SettingsModal onClose={() => setSettingsOpen(false)} />}
       <label className="timeout">
         Time limit
         <select value={timeout} onChange={(e) => setTimeoutSeconds(Number(e.target.value))} aria-label="Time limit">
@@ -49,6 +75,16 @@ export function Toolbar({ children }: { children?: ReactNode }) {
           {limits.output_bytes ? `output ${formatBytes(limits.output_bytes)}` : ''}
         </span>
       ) : null}
+      <span className="notice" role="status" data-testid="notice">
+        {notice && (
+          <>
+            {notice}{' '}
+            <button className="ghost small" onClick={() => setNotice(null)} aria-label="Dismiss">
+              ✕
+            </button>
+          </>
+        )}
+      </span>
     </div>
   );
 }

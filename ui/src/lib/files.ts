@@ -23,6 +23,24 @@ export function sharedIdInPath(path: string): string | null {
   return m ? m[1] : null;
 }
 
+// publicIdInPath is the id of a /p/{id} link (a public snippet).
+export function publicIdInPath(path: string): string | null {
+  const m = /^\/p\/([0-9a-fA-F-]{36})$/.exec(path);
+  return m ? m[1] : null;
+}
+
+export interface PublicSnippet {
+  id: string;
+  url: string;
+  title: string | null;
+  description: string | null;
+  code: string;
+}
+
+export function getPublicSnippet(id: string): Promise<PublicSnippet> {
+  return api<PublicSnippet>('GET', `/public/snippets/${encodeURIComponent(id)}`);
+}
+
 // downloadPython saves code as a .py file.
 export function downloadPython(code: string, name = 'program.py'): void {
   const url = URL.createObjectURL(new Blob([code], { type: 'text/x-python' }));

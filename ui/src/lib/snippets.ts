@@ -7,6 +7,7 @@ export interface SnippetSummary {
   description: string | null;
   execution_count: number;
   is_starred: boolean;
+  is_public: boolean;
   time_complexity: string | null;
   space_complexity: string | null;
   last_execution_at: string | null;
@@ -38,7 +39,7 @@ export const getSnippet = (id: string) => api<Snippet>('GET', `/snippets/${id}`)
 export const createSnippet = (s: { code: string; title: string; description?: string | null }) =>
   api<Snippet>('POST', '/snippets', s);
 
-export const updateSnippet = (id: string, patch: Partial<Pick<Snippet, 'code' | 'title' | 'description' | 'is_starred'>>) =>
+export const updateSnippet = (id: string, patch: Partial<Pick<Snippet, 'code' | 'title' | 'description' | 'is_starred' | 'is_public'>>) =>
   api<Snippet>('PUT', `/snippets/${id}`, patch);
 
 export const deleteSnippet = (id: string) => api<{ deleted: boolean; id: string }>('DELETE', `/snippets/${id}`);
