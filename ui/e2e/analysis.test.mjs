@@ -2,7 +2,7 @@
 // analyzer, local embeddings, embedded index), in a real browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup } from './harness.mjs';
+import { register, setup } from './harness.mjs';
 
 const env = setup();
 
@@ -28,12 +28,7 @@ test('analyze a snippet, then find it by meaning and by complexity', async () =>
   await page.getByTestId('connection').getByText('Live').waitFor();
 
   // An account with a few snippets (made through the API, as the page).
-  await page.getByTestId('sign-in').click();
-  await page.getByRole('tab', { name: 'Register' }).click();
-  await page.getByLabel('Email').fill('searcher@example.com');
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByTestId('user-menu').waitFor();
+  await register(page, 'searcher@example.com');
   await page.evaluate(async (snippets) => {
     const { token } = JSON.parse(localStorage.getItem('coderemote.session'));
     for (const [title, code] of snippets) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { setCode, setup } from './harness.mjs';
+import { register, setCode, setup } from './harness.mjs';
 
 const env = setup();
 
@@ -96,12 +96,7 @@ test('run history survives a reload and reopens a run', async () => {
 test('a saved snippet made public opens for a visitor, and stops when made private', async () => {
   const a = await env.browser.newContext();
   const page = await openIDE(a);
-  await page.getByTestId('sign-in').click();
-  await page.getByRole('tab', { name: 'Register' }).click();
-  await page.getByLabel('Email').fill('public-owner@example.com');
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByTestId('user-menu').waitFor();
+  await register(page, 'public-owner@example.com');
   await setCode(page, 'print("from my library")\n');
   await page.getByRole('button', { name: /Save/ }).first().click();
   await page.getByLabel('Title').fill('Library note');

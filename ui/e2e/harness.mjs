@@ -93,3 +93,14 @@ export async function setCode(page, code) {
     document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, code);
 }
+
+// register creates an account through the page's sign-in dialog and waits
+// until the page is signed in.
+export async function register(page, email) {
+  await page.getByTestId('sign-in').click();
+  await page.getByRole('tab', { name: 'Register' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('user-menu').waitFor();
+}

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import { launchBrowser, setCode, startServer } from './harness.mjs';
+import { launchBrowser, register, setCode, startServer } from './harness.mjs';
 
 const ADMIN = process.env.CODEREMOTE_TEST_POSTGRES || 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable';
 
@@ -111,12 +111,7 @@ test('register, run, save, analyze and search through three replicas', { skip: !
   await page.goto(env.url);
   await page.getByTestId('connection').getByText('Live').waitFor();
 
-  await page.getByTestId('sign-in').click();
-  await page.getByRole('tab', { name: 'Register' }).click();
-  await page.getByLabel('Email').fill('replicas@example.com');
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByTestId('user-menu').waitFor();
+  await register(page, 'replicas@example.com');
 
   // Run over the WebSocket (whichever replica holds it).
   await setCode(page, BISECT);
