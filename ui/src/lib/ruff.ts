@@ -1,36 +1,41 @@
 // Ruff, compiled to WebAssembly and bundled (no network): lint while typing
-// and Format. The module (≈ 2.6 MB compressed) loads on first use, after the
-// editor has painted, and is shared by every caller.
-import type { Diagnostic, Workspace } from '@astral-sh/ruff-wasm-web';
+// and Format. It runs in a worker (ruff.worker.ts) that starts on first
+// use, after the editor has painted; its module is ≈ 2.6 MB compressed.
+import type { Diagnostic } from '@astral-sh/ruff-wasm-web';
+import RuffWorker from './ruff.worker?worker';
+import type { RuffReply, RuffRequest } from './ruff.worker';
 
-let workspace: Promise<Workspace> | null = null;
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 
-export function ruff(): Promise<Workspace> {
-  workspace ??= (async () => {
-    const mod = await import('@astral-sh/ruff-wasm-web');
-    await mod.default(); // fetches ruff_wasm_bg.wasm from our own origin
-    return new mod.Workspace(
-      {
-        'target-version': 'py313', // the sandbox's Python
-        'line-length': 88,
-        'indent-width': 4,
-        format: { 'indent-style': 'space', 'quote-style': 'double' },
-        // Ruff's defaults: pyflakes (undefined names, unused imports and
-        // variables…) and the pycodestyle rules that are about meaning, not
-        // layout.
-        lint: { select: ['E4', 'E7', 'E9', 'F'] },
-      },
-      mod.PositionEncoding.Utf16, // Monaco's columns are UTF-16 code units
-    );
-  })();
-  workspace.catch(() => {
-    workspace = null; // try again next time
+function call(op: RuffRequest['op'], code: string): Promise<unknown> {
+  if (!worker) {
+    worker = new RuffWorker();
+    worker.onmessage = (e: MessageEvent<RuffReply>) => {
+      const p = pending.get(e.data.id);
+      pending.delete(e.data.id);
+      if (!p) return;
+      if ('error' in e.data) p.reject(new Error(e.data.error));
+      else p.resolve(e.data.result);
+    };
+    worker.onerror = () => {
+      // The worker could not start (or died): fail what waits, start afresh next time.
+      for (const p of pending.values()) p.reject(new Error('Ruff is unavailable'));
+      pending.clear();
+      worker?.terminate();
+      worker = null;
+    };
+  }
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker!.postMessage({ id, op, code } satisfies RuffRequest);
   });
-  return workspace;
 }
 
 // ruffRequested is whether anything has asked for Ruff yet.
-export const ruffRequested = () => workspace !== null;
+export const ruffRequested = () => worker !== null;
 
 export interface LintProblem {
   code: string;
@@ -45,8 +50,7 @@ export interface LintProblem {
 // lint returns Ruff's findings for code. Syntax errors are left out: the
 // server's check reports them as the sandbox's own CPython sees them.
 export async function lint(code: string): Promise<LintProblem[]> {
-  const ws = await ruff();
-  const found = ws.check(code) as Diagnostic[];
+  const found = (await call('check', code)) as Diagnostic[];
   return found
     .filter((d) => d.code !== null)
     .map((d) => ({
@@ -60,9 +64,8 @@ export async function lint(code: string): Promise<LintProblem[]> {
     }));
 }
 
-// format returns code as Ruff's formatter writes it; it throws (with Ruff's
+// format returns code as Ruff's formatter writes it; it fails (with Ruff's
 // message) when the code does not parse.
 export async function format(code: string): Promise<string> {
-  const ws = await ruff();
-  return ws.format(code);
+  return (await call('format', code)) as string;
 }
