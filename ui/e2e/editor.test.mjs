@@ -32,6 +32,23 @@ async function openIDE(viewport = { width: 1280, height: 800 }) {
 
 const editorText = async (page) => (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
 
+// The editor renders a change on its next frame: wait for the text, as a
+// reader would, rather than reading it at once.
+async function waitForText(page, re) {
+  const deadline = Date.now() + 10000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await editorText(page);
+    if (re.test(text)) return text;
+    await page.waitForTimeout(50);
+  }
+  assert.match(text, re);
+}
+
+// stored is the editor's program as the page keeps it (its model, not its
+// rendering).
+const stored = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('coderemote.buffer')));
+
 const focusInEditor = (page) => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'));
 
 describe('editor and output', () => {
@@ -107,11 +124,11 @@ describe('editor and output', () => {
     await page.getByRole('textbox', { name: 'Replace' }).fill('count');
     await page.getByRole('button', { name: /Replace All/ }).click();
     await page.keyboard.press('Escape');
-    assert.match(await editorText(page), /count = 1\nprint\(count\)/);
+    await waitForText(page, /count = 1\nprint\(count\)/);
     // Ctrl+/ comments the line.
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('Control+/');
-    assert.match(await editorText(page), /^# count = 1/);
+    await waitForText(page, /^# count = 1/);
     // Suggestions: "pri" offers print.
     await page.keyboard.press('Control+End');
     await page.keyboard.type('pri');
@@ -124,7 +141,7 @@ describe('editor and output', () => {
   test('Ctrl+M then Tab and Escape leave the editor without editing it; focus comes back after input()', async () => {
     const page = await openIDE();
     await setCode(page, 'name = input()\nprint(name)\n');
-    const before = await editorText(page);
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('coderemote.buffer')) === 'name = input()\nprint(name)\n');
     // Escape: to the Run button.
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('Escape');
@@ -136,7 +153,7 @@ describe('editor and output', () => {
     assert.equal(await focusInEditor(page), false);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    assert.equal(await editorText(page), before);
+    assert.equal(await stored(page), 'name = input()\nprint(name)\n');
     // After answering input(), Ctrl+Enter works at once.
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('Control+Enter');
