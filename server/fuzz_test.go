@@ -2,9 +2,13 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/coderemote/coderemote/store"
 )
 
 // FuzzExecuteRequest feeds arbitrary bodies to the decoder and validator of
@@ -34,5 +38,49 @@ func FuzzExecuteRequest(f *testing.F) {
 		}
 		var msg wsIncoming
 		unmarshalStrict(body, &msg)
+	})
+}
+
+// FuzzSnippetPatch feeds arbitrary bodies to the decoder of PUT
+// /snippets/{id}: it answers with a patch that keeps the API's limits or a
+// client error, never panics, and never sets a boolean or a required field
+// to nothing.
+func FuzzSnippetPatch(f *testing.F) {
+	for _, seed := range []string{
+		`{"title":"t","description":null,"code":"print(1)","language":"python","is_starred":true,"is_public":false}`,
+		`{"is_public":"yes"}`, `{"is_public":null}`, `{"is_starred":1}`, `{"code":""}`, `{"title":5}`, `[]`, `null`,
+		`{"language":null}`, `{"title":"\ud800"}`, `{"code":"a\u0000b"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var raw map[string]json.RawMessage
+		if herr := decodeText(bytes.NewReader(body), snippetBodySize, &raw); herr != nil {
+			if herr.Status < 400 || herr.Status >= 500 {
+				t.Fatalf("decode error with status %d", herr.Status)
+			}
+			return
+		}
+		p, herr := parsePatch(raw)
+		if herr != nil {
+			if herr.Status < 400 || herr.Status >= 500 {
+				t.Fatalf("patch error with status %d", herr.Status)
+			}
+			return
+		}
+		for name, f := range map[string]store.Field[bool]{"is_starred": p.IsStarred, "is_public": p.IsPublic} {
+			if f.Set && f.Value == nil {
+				t.Fatalf("%s set to nothing", name)
+			}
+		}
+		if p.Code.Set && (p.Code.Value == nil || *p.Code.Value == "" || utf8.RuneCountInString(*p.Code.Value) > maxSnippetCode) {
+			t.Fatalf("accepted code %v", p.Code.Value)
+		}
+		if p.Language.Set && p.Language.Value == nil {
+			t.Fatal("language set to nothing")
+		}
+		if p.Title.Set && p.Title.Value != nil && utf8.RuneCountInString(*p.Title.Value) > maxTitle {
+			t.Fatal("accepted an over-long title")
+		}
 	})
 }
