@@ -8,7 +8,7 @@ export function ThemeToggle() {
   const toggle = useIDE((s) => s.toggleTheme);
   return (
     <button className="ghost" onClick={toggle} title="Switch between dark and light" data-testid="theme-toggle">
-      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> <span className="theme-label">{theme === 'dark' ? 'Light theme' : 'Dark theme'}</span>
     </button>
   );
 }
