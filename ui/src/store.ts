@@ -6,38 +6,14 @@ import { useHistory } from './history';
 import type { ConnectionState } from './lib/connection';
 import type { ExecutionResult } from './lib/types';
 import { load, save } from './lib/persist';
+import { clampSplit, DEFAULT_SETTINGS, parseSettings, type EditorSettings } from './lib/settings';
+
+export { DEFAULT_SETTINGS, type EditorSettings };
 
 export type Theme = 'dark' | 'light';
 export type RunStatus = 'idle' | 'queued' | 'running' | 'done';
 
 export const TIMEOUT_CHOICES = [5, 10, 30, 60] as const;
-
-// EditorSettings are the editor's preferences, kept in this browser.
-export interface EditorSettings {
-  fontSize: number; // px
-  wordWrap: boolean;
-  tabSize: 2 | 4 | 8;
-  vim: boolean;
-  lint: boolean; // Ruff's findings as you type
-}
-
-export const DEFAULT_SETTINGS: EditorSettings = { fontSize: 14, wordWrap: false, tabSize: 4, vim: false, lint: true };
-
-// sideWidth is the output pane's share of the workspace's width (the
-// divider between the panes moves it), kept between 0.2 and 0.8.
-export const clampSplit = (f: number) => Math.min(0.8, Math.max(0.2, f));
-
-function loadSettings(): EditorSettings {
-  const saved = load<Partial<EditorSettings>>('coderemote.settings', {});
-  const s = { ...DEFAULT_SETTINGS, ...(saved && typeof saved === 'object' ? saved : {}) };
-  // Whatever is stored, the editor gets values it can use.
-  if (typeof s.fontSize !== 'number' || !(s.fontSize >= 10 && s.fontSize <= 32)) s.fontSize = DEFAULT_SETTINGS.fontSize;
-  if (![2, 4, 8].includes(s.tabSize)) s.tabSize = DEFAULT_SETTINGS.tabSize;
-  s.wordWrap = s.wordWrap === true;
-  s.vim = s.vim === true;
-  s.lint = s.lint !== false;
-  return s;
-}
 
 export const STARTER = `# Welcome to Code Remote. Press Ctrl+Enter (⌘+Enter on a Mac) to run.
 def fib(n):
@@ -144,7 +120,7 @@ export const useIDE = create<IDEState>((set, get) => ({
   stdin: '',
   connection: 'connecting',
   run: idleRun,
-  settings: loadSettings(),
+  settings: parseSettings(load<unknown>('coderemote.settings', null)),
   notice: null,
   example: load<string | null>('coderemote.example', null),
   setExample(example) {
@@ -152,7 +128,7 @@ export const useIDE = create<IDEState>((set, get) => ({
     set({ example });
   },
   setNotice: (notice) => set({ notice }),
-  split: clampSplit(load('coderemote.split', 0.4)),
+  split: clampSplit(load<unknown>('coderemote.split', 0.4)),
   setSettings(patch) {
     const settings = { ...get().settings, ...patch };
     save('coderemote.settings', settings);
