@@ -68,7 +68,7 @@ describe('editor tools', () => {
 
   test('settings: font size, tab size, word wrap and Vim keys apply at once and survive a reload', async () => {
     const page = await openIDE();
-    await setCode(page, 'def f():\n    return 1\n');
+    await setCode(page, 'def f():\n    return 1\nprint(f())\n');
     const lineHeight = () => page.locator('.monaco-editor .view-line').first().evaluate((el) => el.getBoundingClientRect().height);
     const before = await lineHeight();
     await page.getByTestId('settings').click();
@@ -90,6 +90,22 @@ describe('editor tools', () => {
     await page.waitForFunction(() => JSON.parse(localStorage.getItem('coderemote.buffer')).startsWith('    return 1'));
     await page.keyboard.press('u');
     await page.waitForFunction(() => JSON.parse(localStorage.getItem('coderemote.buffer')).startsWith('def f():'));
+    // Run keeps its key in Vim's normal mode, and runs once.
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('run-status').getByText('Finished').waitFor();
+    assert.equal(await page.getByTestId('output').innerText(), '1');
+    // Insert mode types.
+    await page.keyboard.press('G');
+    await page.keyboard.press('o');
+    await page.keyboard.type('x = 2');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('coderemote.buffer')).includes('x = 2'));
+    // Ctrl+M still switches Tab to moving focus: the way out by keyboard.
+    await page.keyboard.press('Control+M');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), false, 'Tab did not leave the editor in Vim mode');
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+M'); // back to Tab indenting
     await page.reload();
     await page.locator('.monaco-editor').waitFor();
     await page.getByTestId('vim-status').waitFor();

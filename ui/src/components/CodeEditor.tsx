@@ -57,6 +57,17 @@ const monacoTheme = (t: Theme) => (t === 'dark' ? 'cr-dark' : 'cr-light');
   getWorker: () => new EditorWorker(),
 };
 
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+// focusNext moves the keyboard focus to the control after (or before) the
+// element, in the page's Tab order, skipping what is inside it.
+function focusNext(from: HTMLElement, backwards: boolean): void {
+  const all = [...document.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !from.contains(el) && el.offsetParent !== null);
+  const after = all.filter((el) => from.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const before = all.filter((el) => from.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
+  (backwards ? before[before.length - 1] : after[0])?.focus();
+}
+
 interface Props {
   value: string;
   theme: Theme;
@@ -106,6 +117,30 @@ export default function CodeEditor({ value, theme, errorLine, errorMessage, sett
       handlers.current.onChange(ed.getValue());
     });
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => handlers.current.onRun());
+    // In Vim mode monaco-vim takes every key in normal mode before the
+    // editor's commands see it, but leaves alone what an earlier listener
+    // has handled: Run, Save and the tab focus mode (the way out of the
+    // editor by keyboard, as Escape is Vim's) keep their keys there too.
+    const toggleTabFocus = () => ed.updateOptions({ tabFocusMode: !ed.getOption(monaco.editor.EditorOption.tabFocusMode) });
+    ed.onKeyDown((e) => {
+      if (!vimKey.current?.get()) return;
+      if (e.keyCode === monaco.KeyCode.Tab && !e.ctrlKey && !e.metaKey && !e.altKey && ed.getOption(monaco.editor.EditorOption.tabFocusMode)) {
+        // Vim would take Tab too: move the focus as the browser would.
+        e.preventDefault();
+        e.stopPropagation();
+        focusNext(ed.getDomNode()!, e.shiftKey);
+        return;
+      }
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      let action: (() => void) | null = null;
+      if (e.keyCode === monaco.KeyCode.KeyM && e.ctrlKey) action = toggleTabFocus; // Ctrl+M, or Ctrl+Shift+M on a Mac
+      else if (!e.shiftKey && e.keyCode === monaco.KeyCode.Enter) action = handlers.current.onRun;
+      else if (!e.shiftKey && e.keyCode === monaco.KeyCode.KeyS) action = saveEditor;
+      if (!action) return;
+      e.preventDefault();
+      e.stopPropagation();
+      action();
+    });
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveEditor());
     // Shift+Alt+F formats everywhere (Monaco binds it to Ctrl+Shift+I on
     // Linux only).
