@@ -7,6 +7,7 @@ import { saveEditor, setEditorFocus, setEditorFormat } from '../commands';
 import { registerPythonCompletions } from '../lib/pythonCompletions';
 import { api } from '../lib/api';
 import { format, lint, ruffRequested } from '../lib/ruff';
+import { focusNext } from '../lib/focus';
 
 interface Problem {
   line: number;
@@ -56,17 +57,6 @@ const monacoTheme = (t: Theme) => (t === 'dark' ? 'cr-dark' : 'cr-light');
 (self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
   getWorker: () => new EditorWorker(),
 };
-
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-// focusNext moves the keyboard focus to the control after (or before) the
-// element, in the page's Tab order, skipping what is inside it.
-function focusNext(from: HTMLElement, backwards: boolean): void {
-  const all = [...document.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !from.contains(el) && el.offsetParent !== null);
-  const after = all.filter((el) => from.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
-  const before = all.filter((el) => from.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
-  (backwards ? before[before.length - 1] : after[0])?.focus();
-}
 
 interface Props {
   value: string;

@@ -1,12 +1,11 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { FOCUSABLE } from '../lib/focus';
 
 interface Props {
   title: string;
   onClose(): void;
   children: ReactNode;
 }
-
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 // Modal is a dialog over the IDE: Escape or a click outside closes it. Tab
 // stays inside it, and focus returns where it was when it closes.
