@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -299,6 +301,35 @@ func TestPrecompressedAssets(t *testing.T) {
 		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != tc.wantEncoding || rec.Body.String() != tc.wantBody ||
 			!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") || !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
 			t.Fatalf("Accept-Encoding %q: %d %v %q", tc.accept, rec.Code, rec.Header(), rec.Body.String())
+		}
+	}
+	// A large asset is embedded compressed only: a client that accepts no
+	// compression gets it decompressed.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("console.log(2)"))
+	zw.Close()
+	ui["assets/big-5678.js.gz"] = &fstest.MapFile{Data: gz.Bytes()}
+	ui["assets/big-5678.js.br"] = &fstest.MapFile{Data: []byte("BROTLI2")}
+	for _, tc := range []struct{ accept, wantEncoding, wantBody string }{
+		{"gzip, br", "br", "BROTLI2"},
+		{"gzip", "gzip", gz.String()},
+		{"", "", "console.log(2)"},
+		{"identity", "", "console.log(2)"},
+	} {
+		req := httptest.NewRequest("GET", "/assets/big-5678.js", nil)
+		req.Header.Set("Accept-Encoding", tc.accept)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != tc.wantEncoding || rec.Body.String() != tc.wantBody ||
+			!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
+			t.Fatalf("compressed-only asset, Accept-Encoding %q: %d %v %q", tc.accept, rec.Code, rec.Header(), rec.Body.String())
+		}
+	}
+	if rec := httptest.NewRecorder(); true {
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "/assets/missing-1.js", nil))
+		if rec.Code != 404 {
+			t.Fatalf("a missing asset: %d", rec.Code)
 		}
 	}
 }

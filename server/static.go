@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"errors"
 	"io"
 	"io/fs"
@@ -19,6 +20,12 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 		name = "index.html"
 	}
 	f, err := s.cfg.UI.Open(name)
+	onlyGzip := false
+	if errors.Is(err, fs.ErrNotExist) {
+		// Large assets are embedded compressed only (ui/scripts/compress.mjs).
+		f, err = s.cfg.UI.Open(name + ".gz")
+		onlyGzip = err == nil
+	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return errNotFound("no route for " + r.Method + " " + r.URL.Path)
@@ -51,16 +58,44 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			continue
 		}
-		ctype := mime.TypeByExtension(path.Ext(name))
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Type", contentType(name))
 		w.Header().Set("Content-Encoding", enc.name)
 		http.ServeContent(w, r, name, st.ModTime(), rs)
 		return nil
 	}
+	if onlyGzip {
+		return serveGunzipped(w, r, s.cfg.UI, name)
+	}
 	http.ServeFileFS(w, r, s.cfg.UI, name)
+	return nil
+}
+
+func contentType(name string) string {
+	if ctype := mime.TypeByExtension(path.Ext(name)); ctype != "" {
+		return ctype
+	}
+	return "application/octet-stream"
+}
+
+// serveGunzipped sends an asset embedded only as name.gz to a client that
+// accepts no compression, decompressing it on the way.
+func serveGunzipped(w http.ResponseWriter, r *http.Request, ui fs.FS, name string) error {
+	f, err := ui.Open(name + ".gz")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", contentType(name))
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	// Once the body has begun there is no other answer to give: a client
+	// that went away (or a corrupt copy, which the tests rule out) ends it.
+	io.Copy(w, zr)
 	return nil
 }
 
