@@ -122,7 +122,5 @@ func (s *Server) sharePage(w http.ResponseWriter, r *http.Request) error {
 	if !isShareID(r.PathValue("id")) {
 		return errNotFound("shared program " + r.PathValue("id") + " was not found")
 	}
-	r2 := r.Clone(r.Context())
-	r2.URL.Path = "/"
-	return s.static(w, r2)
+	return s.indexPage(w, r)
 }

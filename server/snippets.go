@@ -285,7 +285,11 @@ func parsePatch(raw map[string]json.RawMessage) (store.SnippetPatch, *httpError)
 			return p, err
 		}
 	}
-	for name, f := range map[string]*store.Field[bool]{"is_starred": &p.IsStarred, "is_public": &p.IsPublic} {
+	for _, b := range []struct {
+		name string
+		f    *store.Field[bool]
+	}{{"is_starred", &p.IsStarred}, {"is_public", &p.IsPublic}} {
+		name, f := b.name, b.f
 		v, ok := raw[name]
 		if !ok {
 			continue
@@ -348,7 +352,5 @@ func (s *Server) publicSnippetPage(w http.ResponseWriter, r *http.Request) error
 	if _, herr := s.snippetID(r); herr != nil {
 		return herr
 	}
-	r2 := r.Clone(r.Context())
-	r2.URL.Path = "/"
-	return s.static(w, r2)
+	return s.indexPage(w, r)
 }

@@ -70,6 +70,14 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// indexPage serves the UI's single page for a path the page itself reads
+// (/s/{id}, /p/{id}).
+func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) error {
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/"
+	return s.static(w, r2)
+}
+
 func contentType(name string) string {
 	if ctype := mime.TypeByExtension(path.Ext(name)); ctype != "" {
 		return ctype
