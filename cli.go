@@ -210,6 +210,7 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	log.Info("sandbox ready", "workers", pool.Stats().Workers, "rewind_mode", pool.Stats().Rewind)
 	indexChanged := make(chan struct{}, 1)
 	deps, follow, err := aiDeps(cfg, log, db, indexChanged)
 	if err != nil {

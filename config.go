@@ -55,6 +55,7 @@ var settings = []setting{
 	{"rate-work-burst", "CR_RATE_WORK_BURST", strconv.Itoa(server.DefaultWorkBurst), "such requests a client IP may make at once before the rate applies", "serve"},
 	{"user-share", "CR_USER_SHARE", strconv.Itoa(server.DefaultUserShare), "a signed-in user's weight against an anonymous address in scheduling, runs and budget", "serve"},
 	{"memory-limit-mb", "CR_MEMORY_LIMIT_MB", "256", "memory cap of one program, MiB", "serve run"},
+	{"rewind", "CR_REWIND", "auto", "how an interpreter returns to its checkpoint after a run: auto, dirty (copy back the pages written; Linux 6.7+), copy (copy back the whole image) or cow (memfd copy-on-write)", "serve run"},
 	{"output-limit-kb", "CR_OUTPUT_LIMIT_KB", "1024", "cap on a run's stdout plus stderr, KiB", "serve run"},
 	{"max-code-kb", "CR_MAX_CODE_KB", "64", "largest program accepted, KiB", "serve"},
 	{"max-stdin-kb", "CR_MAX_STDIN_KB", "1024", "largest stdin accepted, KiB", "serve"},
@@ -134,6 +135,11 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 		OutputLimit:    p.size("output-limit-kb", 1<<10),
 		AllowedModules: p.list("allowed-modules"),
 		CacheDir:       p.str("cache-dir"),
+	}
+	if mode, err := sandbox.ParseRewindMode(p.str("rewind")); err != nil {
+		p.fail("rewind", "CR_REWIND", err.Error())
+	} else {
+		c.sandbox.Rewind = mode
 	}
 	if c.sandbox.CacheDir == "" {
 		c.sandbox.CacheDir = filepath.Join(c.dataDir, "cache")

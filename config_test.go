@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coderemote/coderemote/sandbox"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -41,6 +43,12 @@ func TestParseServe(t *testing.T) {
 		{name: "bad duration", args: []string{"--max-timeout=soon"}, wantErr: "--max-timeout (CR_MAX_TIMEOUT) must be a positive duration"},
 		{name: "default over max", env: map[string]string{"CR_DEFAULT_TIMEOUT": "90s"}, wantErr: "--default-timeout (CR_DEFAULT_TIMEOUT) must not exceed --max-timeout"},
 		{name: "bad log format", args: []string{"--log-format", "xml"}, wantErr: "must be text or json"},
+		{name: "rewind mode", args: []string{"--rewind", "copy"}, check: func(t *testing.T, c config) {
+			if c.sandbox.Rewind != sandbox.RewindCopy {
+				t.Fatalf("got %q", c.sandbox.Rewind)
+			}
+		}},
+		{name: "bad rewind mode", env: map[string]string{"CR_REWIND": "fast"}, wantErr: `--rewind (CR_REWIND) unknown rewind mode "fast"`},
 		{name: "unknown flag", args: []string{"--nope", "1"}, wantErr: "flag provided but not defined"},
 	}
 	for _, tt := range tests {

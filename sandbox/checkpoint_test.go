@@ -20,7 +20,16 @@ const reachSys = "import json\nb = json.__dict__['__bui' + 'ltins__']\nsys = b['
 // tries to leave something behind, then the probe again: the probe must see
 // the same thing both times.
 func TestNoStateSurvivesARun(t *testing.T) {
-	p := newTestPool(t, Config{Workers: 1, Standby: -1, MemoryLimit: 64 << 20, OutputLimit: 4096})
+	for _, mode := range rewindModes(t) {
+		t.Run(string(mode), func(t *testing.T) { testNoStateSurvivesARun(t, mode) })
+	}
+}
+
+func testNoStateSurvivesARun(t *testing.T, mode RewindMode) {
+	p := newTestPool(t, Config{Workers: 1, Standby: -1, MemoryLimit: 64 << 20, OutputLimit: 4096, Rewind: mode})
+	if got := p.Stats().Rewind; got != mode {
+		t.Fatalf("the pool rewinds with %q, want %q", got, mode)
+	}
 	tests := []struct {
 		name, setup, probe string
 		stdin              string
@@ -167,7 +176,18 @@ func TestSnapshotBatchRunsOut(t *testing.T) {
 // TestRewoundMemoryHoldsNothingOfTheRun looks at the instance's memory after
 // a run wrote a secret to it.
 func TestRewoundMemoryHoldsNothingOfTheRun(t *testing.T) {
-	in := testInstance(t)
+	for _, mode := range rewindModes(t) {
+		t.Run(string(mode), func(t *testing.T) {
+			in := testInstanceMode(t, mode)
+			if in.mem.mode != mode {
+				t.Fatalf("the instance rewinds with %q, want %q", in.mem.mode, mode)
+			}
+			rewoundMemoryHoldsNothing(t, in)
+		})
+	}
+}
+
+func rewoundMemoryHoldsNothing(t *testing.T, in *instance) {
 	secret := "S3CR3T-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	for _, code := range []string{
 		"s = " + strconv.Quote(secret) + " * 3\nbig = bytearray(s.encode() * 100000)\nprint(len(big))",

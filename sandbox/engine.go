@@ -55,7 +55,9 @@ type engine struct {
 	compiled wazero.CompiledModule
 	stdlib   fstest.MapFS
 	allowCSV string
-	memLimit int      // a run's linear memory cap, in bytes
+	memLimit int        // a run's linear memory cap, in bytes
+	rewind   RewindMode // how instances return to their checkpoint (never RewindAuto)
+	wasi     wasiOriginals
 	globals  []string // exports of the module's mutable globals
 }
 
@@ -73,7 +75,8 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		rcfg = rcfg.WithCompilationCache(cache)
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, rcfg)
-	if err := instantiateWASI(ctx, rt); err != nil {
+	wasi, err := instantiateWASI(ctx, rt)
+	if err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: wasi: %w", err)
 	}
@@ -87,7 +90,11 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile python.wasm: %w", err)
 	}
-	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ","), memLimit: memLimitBytes, globals: globals}
+	e := &engine{rt: rt, compiled: compiled, allowCSV: strings.Join(allowed, ","), memLimit: memLimitBytes, globals: globals, wasi: wasi}
+	if e.rewind, err = ResolveRewindMode(RewindAuto); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
 	prep, err := e.prepare(ctx, cacheDir)
 	if err != nil {
 		rt.Close(ctx)
@@ -104,17 +111,26 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 
 func (e *engine) close(ctx context.Context) error { return e.rt.Close(ctx) }
 
-// instantiateWASI provides WASI preview 1 with two functions replaced:
-// proc_exit ends a run and rewinds the instance, and fd_datasync takes the
-// checkpoint (see instance). The later export of a name wins.
-func instantiateWASI(ctx context.Context, rt wazero.Runtime) error {
+// instantiateWASI provides WASI preview 1 with some functions replaced:
+// proc_exit ends a run and rewinds the instance, fd_datasync takes the
+// checkpoint (see instance), and every function that takes a descriptor
+// keeps the instance's descriptor table as the checkpoint left it (see
+// fdTable). The later export of a name wins.
+func instantiateWASI(ctx context.Context, rt wazero.Runtime) (wasiOriginals, error) {
+	orig, err := loadWASIOriginals(ctx, rt)
+	if err != nil {
+		return nil, err
+	}
 	b := rt.NewHostModuleBuilder(wasi_snapshot_preview1.ModuleName)
 	wasi_snapshot_preview1.NewFunctionExporter().ExportFunctions(b)
+	orig.exportFDGuards(b)
 	i32 := []api.ValueType{api.ValueTypeI32}
 	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(procExit), i32, nil).Export("proc_exit")
 	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(fdDatasync), i32, i32).Export("fd_datasync")
-	_, err := b.Instantiate(ctx)
-	return err
+	if _, err := b.Instantiate(ctx); err != nil {
+		return nil, err
+	}
+	return orig, nil
 }
 
 // prepared is what closure.py computes for an allowlist.

@@ -29,7 +29,12 @@ func BenchmarkNewInstance(b *testing.B) {
 // handing it the program to the instance waiting for the next one: the run
 // and the rewind, without processes or HTTP.
 func BenchmarkRewoundRun(b *testing.B) {
-	in := testInstance(b)
+	for _, mode := range rewindModes(b) {
+		b.Run(string(mode), func(b *testing.B) { benchmarkRewoundRun(b, testInstanceMode(b, mode)) })
+	}
+}
+
+func benchmarkRewoundRun(b *testing.B, in *instance) {
 	for b.Loop() {
 		r := in.begin("print('hello')", nil, DefaultOutputLimit, nil, nil)
 		if end := <-r.done; end.kind != endExit || end.exit != 0 {

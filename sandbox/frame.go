@@ -26,6 +26,7 @@ const (
 	frameDeadline = 't' // worker → host: deadline reached, output flushed: stop me
 	frameDone     = 'd' // worker → host: Result (JSON) without stdout/stderr
 	frameFatal    = 'f' // worker → host: the worker cannot continue (message)
+	frameReplaced = 'x' // worker → host: its instance ended instead of rewinding (reason); a new one starts
 )
 
 // maxFrame bounds a frame's payload: programs and outputs are far smaller,

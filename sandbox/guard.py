@@ -300,11 +300,15 @@ def flush_std():
 
 
 def exit_code_of(exc):
-    """What CPython's handling of SystemExit would exit with, and print."""
+    """What CPython's handling of SystemExit would exit with on Linux, and
+    print: an int is converted to a C long (255 when it does not fit) and
+    the process status is its low byte."""
     code = exc.code
     if code is None:
         return 0, None
     if isinstance(code, int):
+        if not -(1 << 63) <= code < (1 << 63):
+            return 255, None
         return code & 0xFF, None
     return 1, safe_str(code)
 
@@ -332,7 +336,6 @@ def run(source):
         return report
     code = compile(tree, FILENAME, "exec", dont_inherit=True)
     user_globals = {"__name__": "__main__", "__doc__": None, "__builtins__": user_builtins()}
-    sys.argv = [FILENAME]
     # The program's module frame sits on top of the guard's (and importlib's)
     # frames; give it the recursion depth it would have natively.
     sys.setrecursionlimit(sys.getrecursionlimit() + stack_depth())
@@ -484,20 +487,47 @@ def reseed():
         random.seed()
 
 
+# The guard's exit status when it cannot read its next program: the host
+# replaces the instance instead of rewinding it (instance.go, guardNoProgram).
+NO_PROGRAM = 86
+
+
 def main():
     # Line-buffered like a terminal, so output reaches the host as it is printed.
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
+    # What a script sees natively when run as `python3 main.py`, not the
+    # guard's command line and allowlist.
+    sys.argv = [FILENAME]
+    sys.orig_argv = ["python3", FILENAME]
     install_sleep()
     preload()
     forbid_reexports()
     checked_callables()
     checkpoint()
-    reseed()
-    source = read_header()  # the instance waits here for its program
-    report = run(source)
-    flush_std()
-    write_report(report)
+    serve()
+
+
+def serve():
+    """One run, from the checkpoint to the exit. Nothing the guard itself
+    raises reaches the program's output: the host reports what it can."""
+    try:
+        reseed()
+        source = read_header()  # the instance waits here for its program
+    except BaseException:
+        posix._exit(NO_PROGRAM)
+    try:
+        report = run(source)
+    except BaseException:
+        # The program broke what the guard reports with (sys.stderr, say).
+        report = {"exit_code": 1, "error_type": "InternalError",
+                  "error": "the program left the sandbox unable to report its result",
+                  "error_line": None, "traceback": None, "violations": []}
+    try:
+        flush_std()
+        write_report(report)
+    except BaseException:
+        pass
     posix._exit(report["exit_code"])
 
 

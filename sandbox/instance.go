@@ -38,9 +38,11 @@ type instance struct {
 	initOut limitedBuffer // what the guest printed while initialising
 	globals []api.MutableGlobal
 	files   atomic.Int64  // files the guest holds open on the host
+	fds     *fdTable      // touched only on the guest's goroutine
 	exited  chan struct{} // closed when the guest's goroutine has returned
 	idle    chan struct{} // receives when the guest waits for its next program
 	err     error         // how the guest ended, valid after exited
+	retired string        // why the host ended it (a retire* reason), valid after exited
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -124,12 +126,12 @@ func instanceFrom(ctx context.Context) *instance {
 // newInstance starts an instance. It is ready for a program when idle
 // receives; if it dies first, exited is closed.
 func (e *engine) newInstance(ctx context.Context) (*instance, error) {
-	mem, err := newLinearMemory(e.memLimit + growthSlack)
+	mem, err := newLinearMemory(e.memLimit+growthSlack, e.rewind)
 	if err != nil {
 		return nil, err
 	}
 	mem.limit = e.memLimit // the slack is only for memory earlier runs left grown (rewind)
-	in := &instance{eng: e, mem: mem, exited: make(chan struct{}), idle: make(chan struct{}, 1), checkpointing: true}
+	in := &instance{eng: e, mem: mem, fds: newFDTable(), exited: make(chan struct{}), idle: make(chan struct{}, 1), checkpointing: true}
 	in.cond = sync.NewCond(&in.mu)
 	stdlib := countingFS{FS: &sysfs.AdaptFS{FS: e.stdlib}, open: &in.files}
 	report := countingFS{FS: reportFS{in: in}, open: &in.files}
@@ -246,7 +248,7 @@ func (in *instance) Read(b []byte) (int, error) {
 		switch {
 		case r == nil && in.closing:
 			in.mu.Unlock()
-			in.retire(0)
+			in.retire(retireClosing, 0)
 		case r == nil: // between runs: the guest waits for its next program
 			select {
 			case in.idle <- struct{}{}:
@@ -328,6 +330,7 @@ func (in *instance) takeCheckpoint(ctx context.Context, mod api.Module) error {
 	}
 	c := &in.ckpt
 	in.mod = mod
+	in.fds.checkpoint()
 	c.size, c.files = in.mem.size, in.files.Load()
 	c.globals = c.globals[:0]
 	for _, g := range in.globals {
@@ -344,17 +347,24 @@ func (in *instance) takeCheckpoint(ctx context.Context, mod api.Module) error {
 
 // rewind returns the guest to its checkpoint; it runs on the guest's
 // goroutine inside a host call and does not return. An instance that cannot
-// be rewound cleanly (memory grown too far, files left open) exits instead,
-// and its worker replaces it.
+// be rewound cleanly (memory grown too far, a descriptor that will not
+// close) exits instead, and its worker replaces it.
 func (in *instance) rewind() {
 	c := &in.ckpt
+	if err := in.fds.rewind(context.Background(), in.mod, in.eng.wasi.fn("fd_close")); err != nil {
+		in.err = err
+		in.retire(retireDescriptors, 1)
+	}
 	grown := in.mem.size - c.size
-	if grown > growthSlack || in.files.Load() != c.files {
-		in.retire(0)
+	if grown > growthSlack {
+		in.retire(retireGrown, 0)
+	}
+	if in.files.Load() != c.files {
+		in.retire(retireFiles, 0)
 	}
 	if err := in.mem.rewind(); err != nil {
 		in.err = err
-		in.retire(1)
+		in.retire(retireRewind, 1)
 	}
 	in.mem.limit = min(in.eng.memLimit+grown, len(in.mem.buf))
 	for i, g := range in.globals {
@@ -371,9 +381,20 @@ func (in *instance) rewind() {
 	snap.Restore([]uint64{0})
 }
 
+// Why the host retires an instance instead of rewinding it.
+const (
+	retireClosing     = "closing"
+	retireGrown       = "memory grown past the slack"
+	retireFiles       = "files left open"
+	retireDescriptors = "descriptor table not restored"
+	retireRewind      = "memory rewind failed"
+	retireWedged      = "guard exited between runs" // it could not take its next program
+)
+
 // retire ends the guest (its worker starts another instance); it does not
 // return.
-func (in *instance) retire(code uint32) {
+func (in *instance) retire(reason string, code uint32) {
+	in.retired = reason
 	_ = in.mod.CloseWithExitCode(context.Background(), code)
 	panic(sys.NewExitError(code))
 }
@@ -392,11 +413,20 @@ func procExit(ctx context.Context, mod api.Module, stack []uint64) {
 		r.memBytes = in.mem.size
 	}
 	in.mu.Unlock()
-	if r != nil {
-		in.finish(r, runEnd{kind: endExit, exit: int(code)})
+	if r == nil {
+		// The guard ended between runs: it could not read its next program
+		// (guardNoProgram) or failed on its way there. Rewinding would only
+		// bring it back to the same place: retire the instance instead.
+		in.err = fmt.Errorf("sandbox: the guard exited with status %d between runs", code)
+		in.retire(retireWedged, code)
 	}
+	in.finish(r, runEnd{kind: endExit, exit: int(code)})
 	in.rewind()
 }
+
+// guardNoProgram is the guard's exit status when it cannot read its next
+// program (guard.py).
+const guardNoProgram = 86
 
 // fdDatasync replaces WASI's fd_datasync, which no program needs (the guest
 // has no writable file): the guard calls it to ask for the checkpoint.

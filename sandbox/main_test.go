@@ -36,10 +36,19 @@ func newTestPool(t testing.TB, cfg Config) *Pool {
 // when the test ends.
 func testInstance(t testing.TB) *instance {
 	t.Helper()
+	return testInstanceMode(t, RewindAuto)
+}
+
+// testInstanceMode is testInstance with the given rewind mode.
+func testInstanceMode(t testing.TB, mode RewindMode) *instance {
+	t.Helper()
 	ctx := context.Background()
 	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if mode != RewindAuto {
+		eng.rewind = mode
 	}
 	in, err := eng.newInstance(ctx)
 	if err != nil {
@@ -52,4 +61,18 @@ func testInstance(t testing.TB) *instance {
 	})
 	<-in.idle
 	return in
+}
+
+// rewindModes are the modes this host supports; each test of the
+// checkpoint runs in every one of them.
+func rewindModes(t testing.TB) []RewindMode {
+	var modes []RewindMode
+	for _, m := range []RewindMode{RewindDirty, RewindCopy, RewindCoW} {
+		if err := rewindModeWorks(m); err != nil {
+			t.Logf("rewind mode %s is not available here: %v", m, err)
+			continue
+		}
+		modes = append(modes, m)
+	}
+	return modes
 }

@@ -2,33 +2,47 @@ package sandbox
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
-// TestCopyCheckpointFallback: where no memfd can be had, the checkpoint is
-// a plain copy, and a rewind still leaves nothing of the run.
-func TestCopyCheckpointFallback(t *testing.T) {
-	copyCheckpoints = true
-	defer func() { copyCheckpoints = false }()
-	in := testInstance(t)
-	if in.mem.file != nil || in.mem.saved == nil {
-		t.Fatal("the checkpoint is not a copy")
-	}
-	for i, code := range []string{
-		"import math\nmath.leak = 'C0PY-SECR3T' * 1000\nbig = bytearray(b'C0PY-SECR3T' * 100000)\nprint(hasattr(math, 'leak'))",
-		"import math\nprint(hasattr(math, 'leak'))",
-	} {
-		var out bytes.Buffer
-		r := in.begin(code, nil, DefaultOutputLimit, func(_ Stream, b []byte) { out.Write(b) }, nil)
-		if end := <-r.done; end.kind != endExit {
-			t.Fatalf("run %d ended with %+v", i, end)
-		}
-		<-in.idle
-		if want := []string{"True\n", "False\n"}[i]; out.String() != want {
-			t.Fatalf("run %d printed %q, want %q", i, out.String(), want)
-		}
-		if bytes.Contains(in.mem.buf[:in.mem.size], []byte("C0PY-SECR3T")) {
-			t.Fatalf("after run %d the secret is still in memory", i)
-		}
+// TestRewindModes: in every mode, a run that writes all over memory (a
+// module attribute, a big buffer, memory grown past the checkpoint) leaves
+// nothing behind, across re-takes of the checkpoint (a batch of 3).
+func TestRewindModes(t *testing.T) {
+	for _, mode := range rewindModes(t) {
+		t.Run(string(mode), func(t *testing.T) {
+			old := snapshotBatch
+			snapshotBatch = 3
+			in := testInstanceMode(t, mode)
+			snapshotBatch = old
+			for i := range 8 {
+				secret := fmt.Sprintf("M0DE-SECR3T-%d", i)
+				for j, code := range []string{
+					"import math\nprint(hasattr(math, 'leak'))\nmath.leak = '" + secret + "' * 1000\nbig = bytearray(b'" + secret + "' * 200000)",
+					"import math\nprint(hasattr(math, 'leak'))",
+				} {
+					var out bytes.Buffer
+					r := in.begin(code, nil, DefaultOutputLimit, func(_ Stream, b []byte) { out.Write(b) }, nil)
+					if end := <-r.done; end.kind != endExit || end.exit != 0 {
+						t.Fatalf("run %d.%d ended with %+v: %s", i, j, end, out.String())
+					}
+					select {
+					case <-in.idle:
+					case <-in.exited:
+						t.Fatalf("the instance exited instead of rewinding after run %d.%d: %v (grown %d MiB)", i, j, in.err, (in.mem.size-in.ckpt.size)>>20)
+					}
+					if out.String() != "False\n" {
+						t.Fatalf("run %d.%d printed %q", i, j, out.String())
+					}
+					if bytes.Contains(in.mem.buf[:in.mem.size], []byte(secret)) {
+						t.Fatalf("after run %d.%d the secret is still in memory", i, j)
+					}
+				}
+			}
+			if in.mem.mode != mode {
+				t.Fatalf("the instance fell back to %q", in.mem.mode)
+			}
+		})
 	}
 }

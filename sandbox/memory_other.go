@@ -2,19 +2,21 @@
 
 package sandbox
 
+import "errors"
+
 // linearMemory is an instance's WebAssembly linear memory, owned by the host.
-// Elsewhere than Linux the checkpoint is a copy of the memory, and rewinding
-// copies it back and zeroes what grew since (memory_linux.go rewinds in time
-// proportional to the pages a run touched instead).
+// Elsewhere than Linux the only mode is RewindCopy: the checkpoint is a copy
+// of the memory, and rewinding copies it back and zeroes what grew since.
 type linearMemory struct {
 	buf   []byte
 	size  int
 	limit int
 	saved []byte
+	mode  RewindMode
 }
 
-func newLinearMemory(reserve int) (*linearMemory, error) {
-	return &linearMemory{buf: make([]byte, 0, reserve), limit: reserve}, nil
+func newLinearMemory(reserve int, _ RewindMode) (*linearMemory, error) {
+	return &linearMemory{buf: make([]byte, 0, reserve), limit: reserve, mode: RewindCopy}, nil
 }
 
 func (m *linearMemory) Reallocate(size uint64) []byte {
@@ -36,4 +38,11 @@ func (m *linearMemory) rewind() error {
 	copy(m.buf, m.saved)
 	clear(m.buf[len(m.saved):m.size])
 	return nil
+}
+
+func rewindModeWorks(mode RewindMode) error {
+	if mode == RewindCopy {
+		return nil
+	}
+	return errors.New("only the copy mode is available on this system")
 }

@@ -30,6 +30,7 @@ const startTimeout = 2 * time.Minute
 // runaway program is replaced at once while its successor starts.
 type Pool struct {
 	cfg      Config
+	rewind   RewindMode // resolved from cfg.Rewind
 	log      *slog.Logger
 	command  string
 	slots    chan struct{} // admitted runs: running plus queued
@@ -41,6 +42,8 @@ type Pool struct {
 	inflight sync.WaitGroup
 	running  atomic.Int64
 	restarts atomic.Int64
+	replaced atomic.Int64 // instances replaced inside their worker
+	wedged   atomic.Int64 // of those, the ones that could not take their next run
 
 	mu     sync.Mutex
 	closed bool
@@ -55,6 +58,11 @@ type Stats struct {
 	Queued   int   // runs waiting for a worker
 	Clients  int   // clients with runs waiting for a worker
 	Restarts int64 // workers replaced since start
+	// Replaced counts instances a worker replaced instead of rewinding
+	// (memory grown too far, a crash, …); Wedged counts those among them
+	// whose guard could not take its next program.
+	Replaced, Wedged int64
+	Rewind           RewindMode
 }
 
 // NewPool starts the first worker and waits for it, so that a broken
@@ -70,8 +78,13 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 		}
 		command = exe
 	}
+	rewind, err := ResolveRewindMode(cfg.Rewind)
+	if err != nil {
+		return nil, err
+	}
 	p := &Pool{
 		cfg:      cfg,
+		rewind:   rewind,
 		log:      log,
 		command:  command,
 		slots:    make(chan struct{}, cfg.Workers+cfg.QueueSize),
@@ -102,6 +115,9 @@ func (p *Pool) Stats() Stats {
 		Queued:   queued,
 		Clients:  clients,
 		Restarts: p.restarts.Load(),
+		Replaced: p.replaced.Load(),
+		Wedged:   p.wedged.Load(),
+		Rewind:   p.rewind,
 	}
 }
 
@@ -133,6 +149,8 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 		return Result{}, ErrBusy
 	}
 	defer func() { <-p.slots }()
+	// MaxQueueWait bounds the whole wait: for a slot, then for a worker.
+	deadline := time.Now().Add(p.cfg.MaxQueueWait)
 	switch err := p.queue.acquire(ctx, req.Client, req.Share, p.cfg.MaxQueueWait); {
 	case errors.Is(err, ErrQueueTimeout):
 		return Result{}, err
@@ -140,16 +158,19 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 	}
 	defer p.queue.release()
-	return p.runOnWorker(ctx, req, &held)
+	return p.runOnWorker(ctx, req, deadline, &held)
 }
 
 // runOnWorker runs req on a ready worker (a second one if the first died
 // before it could take the run), and returns the worker to the pool or
 // replaces it. held receives the worker time the run used.
-func (p *Pool) runOnWorker(ctx context.Context, req Request, held *time.Duration) (Result, error) {
-	w, err := p.takeWorker(ctx)
-	if err != nil || w == nil {
-		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), err
+func (p *Pool) runOnWorker(ctx context.Context, req Request, deadline time.Time, held *time.Duration) (Result, error) {
+	w, err := p.takeWorker(ctx, deadline)
+	if err != nil {
+		return Result{}, err
+	}
+	if w == nil {
+		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 	}
 	started := time.Now()
 	p.running.Add(1)
@@ -160,8 +181,11 @@ func (p *Pool) runOnWorker(ctx context.Context, req Request, held *time.Duration
 	res, end := p.runOn(ctx, w, req)
 	if end == notDelivered { // the worker died before it could take the run
 		p.replace(w)
-		if w, err = p.takeWorker(ctx); err != nil || w == nil {
-			return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), err
+		if w, err = p.takeWorker(ctx, deadline); err != nil {
+			return Result{}, err
+		}
+		if w == nil {
+			return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 		}
 		res, end = p.runOn(ctx, w, req)
 	}
@@ -197,8 +221,11 @@ const (
 const replacementCharge = time.Second
 
 // takeWorker waits for a ready worker whose process is alive. It returns
-// nil if ctx ends first, and ErrClosed when the pool shuts down.
-func (p *Pool) takeWorker(ctx context.Context) (*proc, error) {
+// nil if ctx ends first, ErrQueueTimeout at the deadline, and ErrClosed
+// when the pool shuts down.
+func (p *Pool) takeWorker(ctx context.Context, deadline time.Time) (*proc, error) {
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
 	for {
 		select {
 		case w := <-p.idle:
@@ -211,6 +238,8 @@ func (p *Pool) takeWorker(ctx context.Context) (*proc, error) {
 			}
 		case <-ctx.Done():
 			return nil, nil
+		case <-timer.C:
+			return nil, ErrQueueTimeout
 		case <-p.shutdown:
 			return nil, ErrClosed
 		}
@@ -218,23 +247,47 @@ func (p *Pool) takeWorker(ctx context.Context) (*proc, error) {
 }
 
 // awaitReady returns w to the idle workers once it reports that its
-// instance is rewound (or replaced) and ready for the next run.
+// instance is rewound (or replaced) and ready for the next run. A worker
+// that says nothing for readyTimeout after a run (a rewind takes
+// milliseconds), or startTimeout once it is starting a new instance, is
+// replaced.
 func (p *Pool) awaitReady(w *proc) {
-	timer := time.NewTimer(startTimeout)
+	timer := time.NewTimer(readyTimeout)
 	defer timer.Stop()
-	select {
-	case f, ok := <-w.frames:
-		if ok && f.typ == frameReady {
-			p.idle <- w
-			return
+	for {
+		select {
+		case f, ok := <-w.frames:
+			switch {
+			case ok && f.typ == frameReady:
+				p.idle <- w
+				return
+			case ok && f.typ == frameReplaced:
+				p.instanceReplaced(string(f.payload))
+				timer.Reset(startTimeout)
+				continue
+			case ok && f.typ == frameFatal:
+				p.log.Error("sandbox: worker failed", "error", string(f.payload))
+			}
+		case <-timer.C:
+			p.log.Error("sandbox: worker did not become ready after a run")
 		}
-		if ok && f.typ == frameFatal {
-			p.log.Error("sandbox: worker failed", "error", string(f.payload))
-		}
-	case <-timer.C:
-		p.log.Error("sandbox: worker did not become ready after a run")
+		p.replace(w)
+		return
 	}
-	p.replace(w)
+}
+
+// readyTimeout bounds the wait for a worker's word after a run: its
+// instance rewound (ready) or being replaced.
+const readyTimeout = 10 * time.Second
+
+// instanceReplaced counts an instance its worker replaced instead of
+// rewinding it.
+func (p *Pool) instanceReplaced(reason string) {
+	p.replaced.Add(1)
+	if reason == retireWedged {
+		p.wedged.Add(1)
+		p.log.Warn("sandbox: an instance could not take its next run and was replaced", "reason", reason)
+	}
 }
 
 func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, workerEnd) {
@@ -476,6 +529,7 @@ func (p *Pool) spawn() (*proc, error) {
 	init, _ := json.Marshal(workerConfig{
 		CacheDir: p.cfg.CacheDir, AllowedModules: p.cfg.AllowedModules,
 		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit, SnapshotBatch: p.cfg.snapshotBatch,
+		Rewind: p.rewind,
 	})
 	if err := w.waitReady(init); err != nil {
 		p.retire(w)

@@ -53,6 +53,9 @@ type Config struct {
 	// CacheDir keeps the compiled module and the allowlist's file list
 	// between starts. Empty means no cache (every worker compiles, ≈3 s).
 	CacheDir string
+	// Rewind is how an instance returns to its checkpoint after each run;
+	// RewindAuto picks the fastest this host supports.
+	Rewind RewindMode
 	// Command starts a worker: the path of an executable that calls
 	// ServeWorker when IsWorker reports true. Empty means this executable.
 	Command string

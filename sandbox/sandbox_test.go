@@ -139,6 +139,13 @@ func TestStderrAndExitCodes(t *testing.T) {
 		{"exit with a code", "print('bye')\nexit(3)", false, 3, "bye\n", "", "<nil>"},
 		{"quit with a message", "quit('fatal problem')", false, 1, "", "fatal problem\n", "<nil>"},
 		{"negative exit code wraps", "exit(-1)", false, 255, "", "", "<nil>"},
+		// Statuses as native CPython on Linux reports them (measured with
+		// the system python3): a C long's low byte, 255 past a long.
+		{"exit(256) is status 0", "exit(256)", true, 0, "", "", "<nil>"},
+		{"exit(2**100) is status 255", "exit(2**100)", false, 255, "", "", "<nil>"},
+		{"exit(-2**100) is status 255", "exit(-2**100)", false, 255, "", "", "<nil>"},
+		{"exit(2**40 + 7) keeps the low byte", "exit(2**40 + 7)", false, 7, "", "", "<nil>"},
+		{"exit(True) is status 1", "exit(True)", false, 1, "", "", "<nil>"},
 		{"uncaught exception", "def f():\n    return 1 / 0\nprint('x')\nf()", false, 1, "x\n",
 			"Traceback (most recent call last):\n  File \"main.py\", line 4, in <module>\n    f()\n    ~^^\n  File \"main.py\", line 2, in f\n    return 1 / 0\n           ~~^~~\nZeroDivisionError: division by zero\n",
 			"ZeroDivisionError"},

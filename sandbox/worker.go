@@ -21,11 +21,12 @@ func IsWorker() bool { return os.Getenv(workerEnv) == "1" }
 
 // workerConfig is the init frame's payload.
 type workerConfig struct {
-	CacheDir       string   `json:"cache_dir"`
-	AllowedModules []string `json:"allowed_modules"`
-	MemoryLimit    int      `json:"memory_limit"`
-	OutputLimit    int      `json:"output_limit"`
-	SnapshotBatch  int      `json:"snapshot_batch,omitempty"` // tests: how often the checkpoint is re-taken
+	CacheDir       string     `json:"cache_dir"`
+	AllowedModules []string   `json:"allowed_modules"`
+	MemoryLimit    int        `json:"memory_limit"`
+	OutputLimit    int        `json:"output_limit"`
+	Rewind         RewindMode `json:"rewind"`
+	SnapshotBatch  int        `json:"snapshot_batch,omitempty"` // tests: how often the checkpoint is re-taken
 }
 
 // runSpec is a run frame's payload.
@@ -68,6 +69,9 @@ func ServeWorker(in io.Reader, out io.Writer) int {
 	if err != nil {
 		fw.write(frameFatal, []byte(err.Error()))
 		return 1
+	}
+	if cfg.Rewind != RewindAuto {
+		eng.rewind = cfg.Rewind
 	}
 	go func() {
 		defer close(frames)
@@ -139,15 +143,31 @@ func (w *worker) newInstance(ctx context.Context) *instance {
 
 // nextInstance waits until inst is back at its checkpoint, or replaces it
 // if it ended instead (it crashed, or could not be rewound cleanly).
+// An instance that is neither back nor gone this long after its run ended
+// is stuck (a rewind takes milliseconds): this process ends and the pool
+// replaces it.
 func (w *worker) nextInstance(ctx context.Context, inst *instance) *instance {
+	timer := time.NewTimer(rewindTimeout)
+	defer timer.Stop()
 	select {
 	case <-inst.idle:
 		return inst
 	case <-inst.exited:
+		reason := inst.retired
+		if reason == "" {
+			reason = "crashed: " + trapReason(inst.err)
+		}
+		w.fw.write(frameReplaced, []byte(reason))
 		debug.FreeOSMemory() // give the old instance's memory back now
 		return w.newInstance(ctx)
+	case <-timer.C:
+		w.fw.write(frameFatal, []byte("the instance did not return to its checkpoint within "+rewindTimeout.String()))
+		return nil
 	}
 }
+
+// rewindTimeout bounds the wait for an instance to be rewound after a run.
+const rewindTimeout = 5 * time.Second
 
 // stopGrace is how long a run that was asked to stop may take to reach a
 // host call (reading input, sleeping, printing), where the instance ends it

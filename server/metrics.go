@@ -60,6 +60,10 @@ func newMetrics(runner Runner) *metrics {
 			func() float64 { return float64(runner.Stats().Ready) }),
 		stat("coderemote_sandbox_worker_restarts", "Sandbox workers replaced after a stopped run.",
 			func() float64 { return float64(runner.Stats().Restarts) }),
+		stat("coderemote_sandbox_instances_replaced", "Interpreter instances a worker replaced instead of rewinding (memory grown too far, a crash, a wedged guard).",
+			func() float64 { return float64(runner.Stats().Replaced) }),
+		stat("coderemote_sandbox_instances_wedged", "Interpreter instances replaced because their guard could not take the next program (a rewind would only repeat the failure).",
+			func() float64 { return float64(runner.Stats().Wedged) }),
 	)
 	return m
 }

@@ -356,6 +356,13 @@ type healthBody struct {
 	Version string            `json:"version"`
 	Checks  map[string]string `json:"checks"`
 	Limits  runLimits         `json:"limits"`
+	Sandbox sandboxInfo       `json:"sandbox"`
+}
+
+// sandboxInfo says how the sandbox runs on this host.
+type sandboxInfo struct {
+	Workers    int    `json:"workers"`
+	RewindMode string `json:"rewind_mode,omitempty"` // how an instance returns to its checkpoint (docs/sandbox.md)
 }
 
 // runLimits are what one program may use (shown beside the time limit).
@@ -394,7 +401,8 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks, Limits: runLimits{
 		MaxTimeoutSeconds: s.cfg.MaxTimeout.Seconds(), MemoryBytes: s.cfg.MemoryLimitBytes, OutputBytes: s.cfg.OutputLimitBytes,
-		CodeBytes: s.cfg.MaxCodeBytes, PythonVersion: sandbox.PythonVersion}})
+		CodeBytes: s.cfg.MaxCodeBytes, PythonVersion: sandbox.PythonVersion},
+		Sandbox: sandboxInfo{Workers: st.Workers, RewindMode: string(st.Rewind)}})
 	return nil
 }
 
