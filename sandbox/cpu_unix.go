@@ -16,22 +16,22 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// ProcessUsage is what this process has used: CPU time, and the page
-// faults behind the system part of it (benchmarks report them per run).
+// ProcessUsage is what a process has used: CPU time, and the page faults
+// behind much of the system part of it (benchmarks report them per run).
 type ProcessUsage struct {
 	User, System time.Duration
 	MinorFaults  int64
 }
 
-// Usage reads ProcessUsage for this process (self) or for its reaped
-// children (the worker processes of a Pool that have exited).
-func Usage(children bool) ProcessUsage {
-	who := syscall.RUSAGE_SELF
-	if children {
-		who = syscall.RUSAGE_CHILDREN
-	}
+// Sub is the usage between an earlier reading and this one.
+func (u ProcessUsage) Sub(earlier ProcessUsage) ProcessUsage {
+	return ProcessUsage{u.User - earlier.User, u.System - earlier.System, u.MinorFaults - earlier.MinorFaults}
+}
+
+// Usage reads this process's ProcessUsage.
+func Usage() ProcessUsage {
 	var ru syscall.Rusage
-	if syscall.Getrusage(who, &ru) != nil {
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return ProcessUsage{}
 	}
 	return ProcessUsage{User: time.Duration(ru.Utime.Nano()), System: time.Duration(ru.Stime.Nano()), MinorFaults: ru.Minflt}

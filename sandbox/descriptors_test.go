@@ -137,6 +137,7 @@ func TestGuardLeaksNothing(t *testing.T) {
 		reachSys + "sys.stderr = None\nraise ValueError('mine')",
 		reachSys + "class W:\n    def write(self, s):\n        raise RuntimeError('no')\n    def flush(self):\n        raise RuntimeError('no')\nsys.stderr = sys.stdout = W()\nraise ValueError('mine')",
 		reachSys + "sys.modules['posix'].open = None\nraise ValueError('mine')",
+		"import json.nonexistent", // fails inside the guard's import hook
 	} {
 		res := run(t, p, code, "", 0)
 		if res.Success || res.ExitCode != 1 {

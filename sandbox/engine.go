@@ -58,6 +58,7 @@ type engine struct {
 	memLimit int        // a run's linear memory cap, in bytes
 	rewind   RewindMode // how instances return to their checkpoint (never RewindAuto)
 	wasi     wasiOriginals
+	ballast  int // bytes the guard holds at the checkpoint: benchmarks of a larger image
 	globals  []string // exports of the module's mutable globals
 }
 
@@ -100,7 +101,7 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		rt.Close(ctx)
 		return nil, err
 	}
-	filtered, err := filterZip(stdlibZip, prep.entries, prep.guardPyc)
+	filtered, err := filterZip(stdlibZip, prep.entries, allowed, prep.guardPyc)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, err
@@ -219,14 +220,16 @@ func (e *engine) baseConfig(stdlib fstest.MapFS) wazero.ModuleConfig {
 // guardModule is the name under which instances import the compiled guard.
 const guardModule = "_coderemote_guard"
 
-// filterZip copies the entries of src that are in keep (plus the codecs and
-// __future__, which any program may use) into a new zip and adds the
-// compiled guard.
-func filterZip(src []byte, keep []string, guardPyc []byte) ([]byte, error) {
+// filterZip copies the entries of src that are in keep, every entry of an
+// allowed package (its submodules load on demand: `import xml.etree`), the
+// codecs and __future__ (which any program may use) into a new zip, and adds
+// the compiled guard.
+func filterZip(src []byte, keep, allowed []string, guardPyc []byte) ([]byte, error) {
 	slices.Sort(keep)
 	return storedZip(src, func(name string) bool {
 		_, wanted := slices.BinarySearch(keep, name)
-		return wanted || strings.HasPrefix(name, "encodings/") || name == "__future__.pyc"
+		top, _, isPkg := strings.Cut(name, "/")
+		return wanted || isPkg && slices.Contains(allowed, top) || strings.HasPrefix(name, "encodings/") || name == "__future__.pyc"
 	}, map[string][]byte{guardModule + ".pyc": guardPyc})
 }
 

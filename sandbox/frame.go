@@ -67,23 +67,37 @@ type frameWriter struct {
 }
 
 func (fw *frameWriter) write(typ byte, payload ...[]byte) error {
+	buf, err := appendFrame(nil, typ, payload...)
+	if err != nil {
+		return err
+	}
+	return fw.writeEncoded(buf)
+}
+
+// writeEncoded writes frames encoded by appendFrame with one write, so that
+// the reader wakes once for all of them.
+func (fw *frameWriter) writeEncoded(buf []byte) error {
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	_, err := fw.w.Write(buf)
+	return err
+}
+
+// appendFrame appends one frame, encoded, to buf.
+func appendFrame(buf []byte, typ byte, payload ...[]byte) ([]byte, error) {
 	n := 0
 	for _, p := range payload {
 		n += len(p)
 	}
 	if n > maxFrame {
-		return errFrameTooLarge
+		return buf, errFrameTooLarge
 	}
-	buf := make([]byte, 5, 5+n)
-	buf[0] = typ
-	binary.BigEndian.PutUint32(buf[1:], uint32(n))
+	buf = append(buf, typ, 0, 0, 0, 0)
+	binary.BigEndian.PutUint32(buf[len(buf)-4:], uint32(n))
 	for _, p := range payload {
 		buf = append(buf, p...)
 	}
-	fw.mu.Lock()
-	defer fw.mu.Unlock()
-	_, err := fw.w.Write(buf)
-	return err
+	return buf, nil
 }
 
 func runNumber(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }

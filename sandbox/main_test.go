@@ -50,6 +50,7 @@ func testInstanceMode(t testing.TB, mode RewindMode) *instance {
 	if mode != RewindAuto {
 		eng.rewind = mode
 	}
+	eng.ballast = testBallast
 	in, err := eng.newInstance(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +63,9 @@ func testInstanceMode(t testing.TB, mode RewindMode) *instance {
 	<-in.idle
 	return in
 }
+
+// testBallast is the ballast of the engines testInstanceMode makes.
+var testBallast = 0
 
 // rewindModes are the modes this host supports; each test of the
 // checkpoint runs in every one of them.

@@ -293,12 +293,14 @@ func (p *Pool) instanceReplaced(reason string) {
 func (p *Pool) runOn(ctx context.Context, w *proc, req Request) (Result, workerEnd) {
 	seq := p.seq.Add(1)
 	timeout := req.Timeout
-	spec, _ := json.Marshal(runSpec{Seq: seq, Code: req.Code, Input: req.Input, TimeoutMS: timeout.Milliseconds()})
+	spec, _ := json.Marshal(runSpec{Seq: seq, Code: req.Code, Input: req.Input, TimeoutMS: timeout.Milliseconds(), StdinClosed: req.Stdin == nil})
 	start := time.Now()
 	if err := w.fw.write(frameRun, spec); err != nil {
 		return stopped(ErrTypeCrash, "the sandbox worker stopped unexpectedly", 0), notDelivered
 	}
-	go pumpStdin(w.fw, seq, req.Stdin)
+	if req.Stdin != nil {
+		go pumpStdin(w.fw, seq, req.Stdin)
+	}
 	hard := time.NewTimer(timeout + killGrace)
 	defer hard.Stop()
 	var out capture
@@ -412,10 +414,6 @@ func (c *capture) finish(r Result) Result {
 
 func pumpStdin(fw *frameWriter, seq uint64, r io.Reader) {
 	num := runNumber(seq)
-	if r == nil {
-		fw.write(frameStdinEOF, num)
-		return
-	}
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := r.Read(buf)

@@ -35,6 +35,8 @@ type runSpec struct {
 	Code      string `json:"code"`
 	Input     []byte `json:"input"`
 	TimeoutMS int64  `json:"timeout_ms"`
+	// StdinClosed says Input is all the input: no stdin frames follow.
+	StdinClosed bool `json:"stdin_closed,omitempty"`
 }
 
 // flushInterval is how long output may wait in the worker before it is
@@ -183,6 +185,9 @@ func (w *worker) run(inst *instance, spec runSpec) bool {
 		out.flush()
 		w.fw.write(frameWaiting)
 	})
+	if spec.StdinClosed {
+		inst.closeInput(r)
+	}
 	start := time.Now()
 	cpuStart := processCPU()
 	timeout := time.Duration(spec.TimeoutMS) * time.Millisecond
@@ -200,14 +205,13 @@ func (w *worker) run(inst *instance, spec runSpec) bool {
 	for {
 		select {
 		case end := <-r.done:
-			out.flush()
 			res := r.result(end, time.Since(start), timeout)
 			if cpu := processCPU() - cpuStart; cpu > 0 {
 				res.CPUTimeMS = float64(cpu.Microseconds()) / 1000
 			}
 			res.PythonVersion = PythonVersion
 			b, _ := json.Marshal(res)
-			w.fw.write(frameDone, b)
+			out.flushWith(frameDone, b) // the last output and the result in one write
 			return true
 		case <-deadline.C:
 			stop(endTimeout)
@@ -276,18 +280,29 @@ func (p *pendingOutput) add(s Stream, b []byte) {
 	}
 }
 
-func (p *pendingOutput) flush() {
+func (p *pendingOutput) flush() { p.flushWith(0, nil) }
+
+// flushWith sends the pending output, followed by a frame of type typ
+// unless typ is 0, in one write.
+func (p *pendingOutput) flushWith(typ byte, payload []byte) {
 	p.flushMu.Lock()
 	defer p.flushMu.Unlock()
 	p.mu.Lock()
 	chunks := p.chunks
 	p.chunks, p.size = nil, 0
 	p.mu.Unlock()
+	var buf []byte
 	for _, c := range chunks {
-		typ := byte(frameStdout)
+		t := byte(frameStdout)
 		if c.stream == Stderr {
-			typ = frameStderr
+			t = frameStderr
 		}
-		p.fw.write(typ, c.data)
+		buf, _ = appendFrame(buf, t, c.data) // a chunk is at most flushSize plus one write
+	}
+	if typ != 0 {
+		buf, _ = appendFrame(buf, typ, payload)
+	}
+	if len(buf) > 0 {
+		p.fw.writeEncoded(buf)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coderemote/coderemote/sandbox"
+	"github.com/coderemote/coderemote/store"
 )
 
 // The benchmarks measure runs end to end through POST /execute on a real
@@ -46,8 +47,20 @@ func timedInside(code string) string {
 }
 
 func benchServer(b *testing.B) (*httptest.Server, *sandbox.Pool) {
-	p := newPool(b, sandbox.Config{}) // the default: 2 workers and 1 standby
-	srv := httptest.NewServer(New(Config{ExecuteRate: 1 << 30, ExecuteBurst: 1 << 30}, discardLog(), Deps{Runner: p}))
+	return benchServerWith(b, nil)
+}
+
+// benchServerWith is benchServer with a store: each run writes its audit
+// record, as a deployed server does.
+func benchServerWith(b *testing.B, db *store.DB) (*httptest.Server, *sandbox.Pool) {
+	// The default: 2 workers and 1 standby; no budget (the timeouts below
+	// would use up a client's minute).
+	p := newPool(b, sandbox.Config{ClientBudget: 24 * time.Hour})
+	deps := Deps{Runner: p}
+	if db != nil {
+		deps.Store = db
+	}
+	srv := httptest.NewServer(New(Config{ExecuteRate: 1 << 30, ExecuteBurst: 1 << 30}, discardLog(), deps))
 	b.Cleanup(srv.Close)
 	for p.Stats().Ready < p.Stats().Workers+1 { // wait for warm workers
 		time.Sleep(20 * time.Millisecond)
@@ -102,6 +115,28 @@ func BenchmarkExecute(b *testing.B) {
 			reportLatency(b, samples)
 		})
 	}
+}
+
+// BenchmarkExecuteAudited is print('hello') through POST /execute on a
+// server with the default store (SQLite, synchronous=FULL): the audit
+// record's cost on a run's latency.
+func BenchmarkExecuteAudited(b *testing.B) {
+	db, err := store.Open(b.Context(), "", b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	srv, _ := benchServerWith(b, db)
+	samples := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		start := time.Now()
+		if r := post(b, srv.URL, "print('hello')", 10); !r.Success {
+			b.Fatalf("run failed: %+v", r)
+		}
+		samples = append(samples, time.Since(start))
+		time.Sleep(5 * time.Millisecond)
+	}
+	reportLatency(b, samples)
 }
 
 // BenchmarkNative starts `python -S -c CODE` as a subprocess per run.
@@ -179,15 +214,17 @@ func BenchmarkThroughput(b *testing.B) {
 					}
 				}()
 			}
-			cpu0, start := treeCPU(b), time.Now()
+			use0, start := treeUsage(b), time.Now()
 			for b.Loop() {
 				work <- struct{}{}
 			}
 			close(work)
 			wg.Wait()
-			elapsed, cpu := time.Since(start), treeCPU(b)-cpu0
+			elapsed, use := time.Since(start), treeUsage(b).sub(use0)
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "runs/s")
-			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/run")
+			b.ReportMetric(float64(use.cpu.Microseconds())/1000/float64(b.N), "cpu-ms/run")
+			b.ReportMetric(float64(use.sys.Microseconds())/1000/float64(b.N), "sys-ms/run")
+			b.ReportMetric(float64(use.faults)/float64(b.N), "faults/run")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
@@ -301,28 +338,45 @@ func natives(b *testing.B) []python {
 
 // treeCPU is the user+system CPU time of this process, its live children
 // (the workers) and the children it has reaped (workers it replaced).
-func treeCPU(b *testing.B) time.Duration {
-	ticks := procTicks(os.Getpid())
+func treeCPU(b *testing.B) time.Duration { return treeUsage(b).cpu }
+
+// usage is CPU time (all of it, and the system part) and minor page faults.
+type usage struct {
+	cpu, sys time.Duration
+	faults   int64
+}
+
+func (u usage) sub(v usage) usage { return usage{u.cpu - v.cpu, u.sys - v.sys, u.faults - v.faults} }
+
+// treeUsage is the usage of this process, its live children and the
+// children it has reaped.
+func treeUsage(b *testing.B) usage {
+	u := procUsage(os.Getpid())
 	for _, pid := range children() {
-		ticks += procTicks(pid)
+		c := procUsage(pid)
+		u.cpu, u.sys, u.faults = u.cpu+c.cpu, u.sys+c.sys, u.faults+c.faults
 	}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
 		b.Fatal(err)
 	}
-	reaped := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return time.Duration(ticks)*10*time.Millisecond + reaped // USER_HZ is 100 on Linux
+	u.cpu += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	u.sys += time.Duration(ru.Stime.Nano())
+	u.faults += ru.Minflt
+	return u
 }
 
-func procTicks(pid int) int64 {
+func procUsage(pid int) usage {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return usage{}
 	}
 	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+	minflt, _ := strconv.ParseInt(fields[7], 10, 64)
 	utime, _ := strconv.ParseInt(fields[11], 10, 64)
 	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return utime + stime
+	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
+	return usage{cpu: time.Duration(utime+stime) * tick, sys: time.Duration(stime) * tick, faults: minflt}
 }
 
 // children lists this process's child processes.

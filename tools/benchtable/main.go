@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/coderemote/coderemote/sandbox"
 )
 
 // metrics maps a benchmark name (without the -N suffix) to its unit → value.
@@ -45,19 +47,50 @@ func main() {
 	if len(os.Args) > 1 {
 		benchtime = os.Args[1]
 	}
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-benchtime", benchtime, "./server")
 	var out bytes.Buffer
-	cmd.Stdout = io.MultiWriter(&out, os.Stderr)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "benchtable:", err)
-		os.Exit(1)
+	for _, args := range [][]string{
+		{"-bench", "RewoundRun", "./sandbox"},
+		{"-bench", ".", "./server"},
+	} {
+		cmd := exec.Command("go", append([]string{"test", "-run", "^$", "-benchtime", benchtime}, args...)...)
+		cmd.Stdout = io.MultiWriter(&out, os.Stderr)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtable:", err)
+			os.Exit(1)
+		}
 	}
 	printTable(os.Stdout, parse(&out))
 }
 
+// cpuModel is the processor's name, as /proc/cpuinfo gives it.
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
 func printTable(w io.Writer, m metrics) {
-	fmt.Fprintf(w, "\nCode Remote benchmarks (%d cores, %s/%s)\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	mode, err := sandbox.ResolveRewindMode(sandbox.RewindAuto)
+	if err != nil {
+		mode = sandbox.RewindMode("unavailable: " + err.Error())
+	}
+	fmt.Fprintf(w, "\nCode Remote benchmarks (%s, %d cores, %s/%s; rewind mode %s)\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, mode)
+	fmt.Fprintf(w, "%-26s %9s %9s %9s %10s %9s\n", "in-process hello + rewind", "image MiB", "ms/run", "CPU ms", "sys ms", "faults")
+	for _, img := range []string{"RewoundRun", "RewoundRunBigImage"} {
+		for _, mode := range []string{"dirty", "copy", "cow"} {
+			r, ok := m["Benchmark"+img+"/"+mode]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(w, "%-26s %9.1f %9.2f %9.2f %10.3f %9.1f\n", mode, r["image-MiB"], r["ns/op"]/1e6, r["cpu-ms/run"], r["sys-ms/run"], r["faults/run"])
+		}
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%-22s %9s %9s %14s %9s %14s %9s\n", "POST /execute", "p50 ms", "p95 ms", "3.13 native p50", "ratio", "python3 p50", "ratio")
 	for _, prog := range []string{"hello", "import_json", "fib25"} {
 		cr := m["BenchmarkExecute/"+prog]
@@ -68,6 +101,8 @@ func printTable(w io.Writer, m metrics) {
 		}
 		fmt.Fprintln(w)
 	}
+	a := m["BenchmarkExecuteAudited"]
+	fmt.Fprintf(w, "%-22s %9.1f %9.1f   (SQLite audit record on the path)\n", "hello, audited", a["p50-ms"], a["p95-ms"])
 	fmt.Fprintf(w, "\n%-22s %9s %14s %9s %14s %9s\n", "timed inside, ms", "sandbox", "3.13 native", "ratio", "python3", "ratio")
 	for _, prog := range []string{"fib25", "gensum", "dictstr", "pystone"} {
 		cr := m["BenchmarkInProgram/sandbox/"+prog]["inprog-ms"]
@@ -78,10 +113,10 @@ func printTable(w io.Writer, m metrics) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\n%-22s %9s %12s\n", "print('hello')", "runs/s", "CPU ms/run")
+	fmt.Fprintf(w, "\n%-22s %9s %12s %12s %12s\n", "print('hello')", "runs/s", "CPU ms/run", "sys ms/run", "faults/run")
 	for _, c := range []string{"1", "8"} {
 		t := m["BenchmarkThroughput/clients="+c]
-		fmt.Fprintf(w, "%-22s %9.1f %12.2f\n", c+" client(s)", t["runs/s"], t["cpu-ms/run"])
+		fmt.Fprintf(w, "%-22s %9.1f %12.2f %12.2f %12.1f\n", c+" client(s)", t["runs/s"], t["cpu-ms/run"], t["sys-ms/run"], t["faults/run"])
 	}
 	fmt.Fprintf(w, "\n%-22s %9s %12s %18s\n", "timed out at 300 ms", "CPU ms", "restarts", "hello after, ms")
 	for _, prog := range []string{"sleep", "loop"} {
