@@ -58,7 +58,7 @@ type engine struct {
 	memLimit int        // a run's linear memory cap, in bytes
 	rewind   RewindMode // how instances return to their checkpoint (never RewindAuto)
 	wasi     wasiOriginals
-	ballast  int // bytes the guard holds at the checkpoint: benchmarks of a larger image
+	ballast  int      // bytes the guard holds at the checkpoint: benchmarks of a larger image
 	globals  []string // exports of the module's mutable globals
 }
 
