@@ -280,7 +280,8 @@ def user_traceback(exc):
         nxt = tb.tb_next
         while nxt is not None and nxt.tb_frame.f_code.co_filename == GUARD_FILENAME:
             nxt = nxt.tb_next
-        tb.tb_next = nxt
+        if nxt is not tb.tb_next:
+            tb.tb_next = nxt  # the setter walks the chain for a loop: only when needed
         tb = nxt
     return first
 
