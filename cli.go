@@ -221,7 +221,7 @@ func serve(cfg config, log *slog.Logger) error {
 		deps.Bus = db
 	}
 	cfg.server.Version = version
-	cfg.server.AllowedModules = cfg.sandbox.AllowedModules
+	cfg.server.AllowedModules, cfg.server.AllowlistProfile = cfg.sandbox.AllowedModules, cfg.allowlistProfile
 	cfg.server.MemoryLimitBytes, cfg.server.OutputLimitBytes = cfg.sandbox.MemoryLimit, cfg.sandbox.OutputLimit
 	cfg.server.UI = ui.FS()
 	srv := server.New(cfg.server, log, deps)

@@ -63,7 +63,7 @@ var settings = []setting{
 	{"max-timeout", "CR_MAX_TIMEOUT", "60s", "largest time limit a request may ask for", "serve"},
 	{"timeout", "CR_RUN_TIMEOUT", "30s", "time limit of the program", "run"},
 	{"stdin", "", "", "file to use as the program's stdin (default: this process's stdin)", "run"},
-	{"allowed-modules", "CR_ALLOWED_MODULES", strings.Join(sandbox.DefaultAllowedModules, ","), "modules programs may import (comma-separated)", "serve run"},
+	{"allowed-modules", "CR_ALLOWED_MODULES", sandbox.ProfileStandard, "modules programs may import: a profile (standard: the computing standard library; classic: the original 27 modules) and/or module names, comma-separated", "serve run"},
 	{"anonymous-execution", "CR_ANONYMOUS_EXECUTION", "true", "let visitors without an account run code", "serve"},
 	{"rate-execute", "CR_RATE_EXECUTE", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per client IP", "serve"},
 	{"rate-execute-burst", "CR_RATE_EXECUTE_BURST", strconv.Itoa(server.DefaultExecuteBurst), "runs a client IP may make at once before the rate applies", "serve"},
@@ -93,7 +93,9 @@ type config struct {
 	logFormat       string
 	logLevel        slog.Level
 	sandbox         sandbox.Config
-	server          server.Config
+	// allowlistProfile names the allowlist's profile (sandbox.ResolveAllowlist).
+	allowlistProfile string
+	server           server.Config
 	// run command
 	runTimeout time.Duration
 	stdinFile  string
@@ -131,10 +133,14 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 		stdinFile:   p.str("stdin"),
 	}
 	c.sandbox = sandbox.Config{
-		MemoryLimit:    p.size("memory-limit-mb", 1<<20),
-		OutputLimit:    p.size("output-limit-kb", 1<<10),
-		AllowedModules: p.list("allowed-modules"),
-		CacheDir:       p.str("cache-dir"),
+		MemoryLimit: p.size("memory-limit-mb", 1<<20),
+		OutputLimit: p.size("output-limit-kb", 1<<10),
+		CacheDir:    p.str("cache-dir"),
+	}
+	if profile, modules, err := sandbox.ResolveAllowlist(p.list("allowed-modules")); err != nil {
+		p.fail("allowed-modules", "CR_ALLOWED_MODULES", strings.TrimPrefix(err.Error(), "sandbox: "))
+	} else {
+		c.sandbox.AllowedModules, c.allowlistProfile = modules, profile
 	}
 	if mode, err := sandbox.ParseRewindMode(p.str("rewind")); err != nil {
 		p.fail("rewind", "CR_REWIND", err.Error())

@@ -23,13 +23,13 @@ func TestParseServe(t *testing.T) {
 			if c.addr != ":8080" || c.dataDir != "./data" || c.sandbox.CacheDir != "data/cache" || c.server.DefaultTimeout != 30*time.Second {
 				t.Fatalf("got %+v", c)
 			}
-			if len(c.sandbox.AllowedModules) != 27 || c.sandbox.MemoryLimit != 256<<20 || c.server.RequireAccount {
+			if c.allowlistProfile != "standard" || len(c.sandbox.AllowedModules) != len(sandbox.StandardModules) || c.sandbox.MemoryLimit != 256<<20 || c.server.RequireAccount {
 				t.Fatalf("got %+v", c.sandbox)
 			}
 		}},
 		{name: "environment", env: map[string]string{"CR_ADDR": ":9000", "CR_DATA_DIR": "/srv/cr", "CR_ALLOWED_MODULES": "math, json"},
 			check: func(t *testing.T, c config) {
-				if c.addr != ":9000" || c.sandbox.CacheDir != "/srv/cr/cache" || strings.Join(c.sandbox.AllowedModules, ",") != "math,json" {
+				if c.addr != ":9000" || c.sandbox.CacheDir != "/srv/cr/cache" || strings.Join(c.sandbox.AllowedModules, ",") != "math,json" || c.allowlistProfile != "custom" {
 					t.Fatalf("got %+v", c)
 				}
 			}},
@@ -39,6 +39,17 @@ func TestParseServe(t *testing.T) {
 					t.Fatalf("got %q", c.addr)
 				}
 			}},
+		{name: "classic profile", env: map[string]string{"CR_ALLOWED_MODULES": "classic"}, check: func(t *testing.T, c config) {
+			if c.allowlistProfile != "classic" || len(c.sandbox.AllowedModules) != 27 {
+				t.Fatalf("got %s %v", c.allowlistProfile, c.sandbox.AllowedModules)
+			}
+		}},
+		{name: "a profile and more", args: []string{"--allowed-modules", "classic,sys"}, check: func(t *testing.T, c config) {
+			if c.allowlistProfile != "custom" || len(c.sandbox.AllowedModules) != 28 {
+				t.Fatalf("got %s %v", c.allowlistProfile, c.sandbox.AllowedModules)
+			}
+		}},
+		{name: "bad module name", env: map[string]string{"CR_ALLOWED_MODULES": "math,os.path"}, wantErr: `--allowed-modules (CR_ALLOWED_MODULES) "os.path" is not a module name or a profile`},
 		{name: "bad number names the variable", env: map[string]string{"CR_WORKERS": "many"}, wantErr: "--workers (CR_WORKERS) must be a positive whole number"},
 		{name: "bad duration", args: []string{"--max-timeout=soon"}, wantErr: "--max-timeout (CR_MAX_TIMEOUT) must be a positive duration"},
 		{name: "default over max", env: map[string]string{"CR_DEFAULT_TIMEOUT": "90s"}, wantErr: "--default-timeout (CR_DEFAULT_TIMEOUT) must not exceed --max-timeout"},

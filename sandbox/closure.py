@@ -66,11 +66,77 @@ def exercise():
     if "json" in allowed:
         import json
         json.loads(json.dumps({"a": [1.5, None]}, indent=2, sort_keys=True))
+    if "argparse" in allowed:
+        import argparse
+        parser = argparse.ArgumentParser(prog="p")
+        parser.add_argument("--n", type=int, default=1)
+        parser.format_help()
+        parser.parse_args([])
+    if "unittest" in allowed:
+        import io
+        import unittest
+
+        class Case(unittest.TestCase):
+            def test_pass(self):
+                self.assertEqual(1, 1)
+
+            def test_fail(self):
+                self.assertEqual(1, 2)
+        suite = unittest.defaultTestLoader.loadTestsFromTestCase(Case)
+        unittest.TextTestRunner(stream=io.StringIO()).run(suite)
+    if "doctest" in allowed:
+        import doctest
+        import io
+
+        def f():
+            """
+            >>> 1 + 1
+            3
+            """
+        runner = doctest.DocTestRunner()
+        for test in doctest.DocTestFinder().find(f, "f", globs={}):
+            runner.run(test, out=io.StringIO().write)
+    if "logging" in allowed:
+        import io
+        import logging
+        logging.basicConfig(stream=io.StringIO())
+        logging.getLogger("p").warning("w")
+    if "inspect" in allowed:
+        import inspect
+        inspect.signature(exercise)
+    if "pickle" in allowed:
+        import pickle
+        pickle.loads(pickle.dumps({"a": [1, 2.5]}))
     for codec in ("latin-1", "ascii", "utf-16", "utf-32", "cp1252"):
         "x".encode(codec)
 
 
 exercise()
+
+
+def submodules(packages):
+    """The submodules of the allowed packages, which a program may import
+    by name (`import xml.etree.ElementTree`): importing each finds what it
+    needs in turn. __main__ modules run something at import, and are left
+    to the package's own import."""
+    import zipfile
+    with zipfile.ZipFile("/py/lib/python313.zip") as z:
+        names = z.namelist()
+    for entry in names:
+        top, _, rest = entry.partition("/")
+        if not rest or top not in packages or not entry.endswith(".pyc") or "__main__" in entry:
+            continue
+        module = entry[:-len(".pyc")].replace("/", ".")
+        yield module[:-len(".__init__")] if module.endswith(".__init__") else module
+
+
+import warnings  # noqa: E402
+warnings.simplefilter("ignore")  # deprecated submodules still ship
+for name in submodules(allowed):
+    try:
+        __import__(name)
+    except Exception:  # a part that cannot work under WASI: left out
+        pass
 
 for module in list(sys.modules.values()):
     origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""

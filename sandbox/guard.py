@@ -18,6 +18,8 @@
 import sys
 import builtins
 import _ast
+import atexit
+import gc
 import posix  # os without the cost of importing it: it is not loaded under -S
 
 ALLOWED = frozenset(m for m in sys.argv[1].split(",") if m) | {"__future__"}
@@ -26,27 +28,106 @@ ALLOWED = frozenset(m for m in sys.argv[1].split(",") if m) | {"__future__"}
 BALLAST = bytes(range(1, 256)) * (int(sys.argv[2]) // 255)
 FILENAME = "main.py"
 
+# What the guard refuses, and why: each reason is part of the error a
+# program gets. Layer 1 (WASI) is the boundary; these rules are a courtesy
+# and a lint, which keep programs to what they have business doing. Names
+# the WASI wall makes harmless (__class__, locals(), vars(), memoryview, …)
+# are allowed.
 BLOCKED_BUILTINS = frozenset((
-    "eval", "exec", "compile", "open", "__import__", "globals", "locals",
-    "vars", "breakpoint", "help", "memoryview",
+    "eval", "exec", "compile", "open", "__import__", "breakpoint", "help",
 ))
+BUILTIN_REASONS = {
+    "eval": "running strings as code is refused here; parse what you need (int(), float(), json.loads(), ast.literal_eval())",
+    "exec": "running strings as code is refused here",
+    "compile": "running strings as code is refused here",
+    "open": "programs here have no files; read input from sys.stdin",
+    "__import__": "use the import statement, which the allowlist governs",
+    "breakpoint": "there is no debugger attached to the sandbox",
+    "help": "the help system is not part of the sandbox",
+}
 FORBIDDEN_ATTRS = frozenset((
-    "__class__", "__bases__", "__base__", "__subclasses__", "__mro__",
-    "__globals__", "__code__", "__builtins__", "__import__", "__closure__",
-    "__getattribute__", "__reduce__", "__reduce_ex__", "__loader__",
-    "__spec__", "__self__", "__func__", "__init_subclass__",
-    "__subclasshook__",
+    "__subclasses__", "__bases__", "__base__", "__mro__", "__globals__",
+    "__code__", "__builtins__", "__closure__", "__getattribute__",
+    "__loader__", "__spec__",
     # frame, traceback, generator and coroutine internals
     "f_globals", "f_locals", "f_builtins", "f_back", "f_code", "f_trace",
     "tb_frame", "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame",
     "ag_code", "co_code", "co_consts",
 ))
+ATTR_REASON = "reaching the interpreter's internals (the class graph, frames, code objects) is refused here"
 # Names forbidden as plain names too (the re-exports added below are only
 # attribute names: a variable called os is fine).
 FORBIDDEN_NAMES = FORBIDDEN_ATTRS
 # Names that may not even appear in a string: they are how format strings and
 # getattr() with a literal reach what the attribute rule forbids.
 FORBIDDEN_IN_STRINGS = tuple(a for a in FORBIDDEN_ATTRS if a.startswith("__"))
+# Standard-library modules left out of the standard profile, and why.
+REFUSED_MODULES = {
+    "os": "programs here have no files, processes or environment",
+    "posix": "programs here have no files, processes or environment",
+    "pathlib": "programs here have no files",
+    "shutil": "programs here have no files",
+    "tempfile": "programs here have no files",
+    "glob": "programs here have no files",
+    "fileinput": "programs here have no files; read input from sys.stdin",
+    "filecmp": "programs here have no files",
+    "zipfile": "programs here have no files",
+    "tarfile": "programs here have no files",
+    "mimetypes": "programs here have no files",
+    "socket": "there is no network here",
+    "ssl": "there is no network here",
+    "http": "there is no network here",
+    "urllib": "there is no network here",
+    "ftplib": "there is no network here",
+    "smtplib": "there is no network here",
+    "poplib": "there is no network here",
+    "imaplib": "there is no network here",
+    "socketserver": "there is no network here",
+    "xmlrpc": "there is no network here",
+    "wsgiref": "there is no network here",
+    "webbrowser": "there is no browser or network here",
+    "selectors": "there is no network here",
+    "select": "there is no network here",
+    "asyncio": "its event loop needs sockets, which the sandbox has not",
+    "subprocess": "programs here cannot start processes",
+    "multiprocessing": "programs here cannot start processes",
+    "concurrent": "programs here cannot start threads or processes",
+    "threading": "programs here cannot start threads",
+    "_thread": "programs here cannot start threads",
+    "signal": "programs here have no signals",
+    "pty": "there is no terminal here",
+    "tty": "there is no terminal here",
+    "curses": "there is no terminal here",
+    "getpass": "there is no terminal here",
+    "pdb": "there is no debugger attached to the sandbox",
+    "bdb": "there is no debugger attached to the sandbox",
+    "code": "there is no interactive console here",
+    "ctypes": "the sandbox's interpreter has no foreign-function interface",
+    "sqlite3": "the sandbox's interpreter is built without SQLite",
+    "zlib": "the sandbox's interpreter is built without zlib",
+    "gzip": "the sandbox's interpreter is built without zlib",
+    "bz2": "the sandbox's interpreter is built without bz2",
+    "lzma": "the sandbox's interpreter is built without lzma",
+    "zoneinfo": "the sandbox has no time zone database",
+    "importlib": "imports go through the import statement, which the allowlist governs",
+    "zipimport": "imports go through the import statement, which the allowlist governs",
+    "runpy": "imports go through the import statement, which the allowlist governs",
+    "pkgutil": "imports go through the import statement, which the allowlist governs",
+    "marshal": "loading code objects is refused here",
+    "builtins": "the builtins are there without an import",
+    "platform": "the sandbox does not describe its host",
+    "sysconfig": "the sandbox does not describe its host",
+    "site": "the sandbox does not describe its host",
+}
+
+
+def import_refusal(name):
+    """The message for an import of a module outside the allowlist."""
+    top = name.split(".")[0]
+    reason = REFUSED_MODULES.get(top)
+    if reason is None:
+        reason = "it is not in this server's allowlist"
+    return "Import of module '%s' is not allowed: %s" % (name, reason)
 
 
 def violations(tree):
@@ -73,27 +154,27 @@ def check_node(node, found):
     if isinstance(node, _ast.Import):
         for alias in node.names:
             if alias.name.split(".")[0] not in ALLOWED:
-                add("Import of module '%s' is not allowed" % alias.name)
+                add(import_refusal(alias.name))
     elif isinstance(node, _ast.ImportFrom):
         if node.level:
-            add("Relative imports are not allowed")
+            add("Relative imports are not allowed: a program here is one file")
         elif (node.module or "").split(".")[0] not in ALLOWED:
-            add("Import of module '%s' is not allowed" % node.module)
+            add(import_refusal(node.module or ""))
         for alias in node.names:
             if alias.name in FORBIDDEN_ATTRS:
-                add("Import of name '%s' is not allowed" % alias.name)
+                add("Import of name '%s' is not allowed: %s" % (alias.name, ATTR_REASON))
     elif isinstance(node, _ast.Name):
         if node.id in BLOCKED_BUILTINS and not isinstance(node.ctx, _ast.Store):
-            add("Use of builtin '%s' is not allowed" % node.id)
+            add("Use of builtin '%s' is not allowed: %s" % (node.id, BUILTIN_REASONS[node.id]))
         elif node.id in FORBIDDEN_NAMES:
-            add("Use of name '%s' is not allowed" % node.id)
+            add("Use of name '%s' is not allowed: %s" % (node.id, ATTR_REASON))
     elif isinstance(node, _ast.Attribute):
         if node.attr in FORBIDDEN_ATTRS:
-            add("Access to attribute '%s' is not allowed" % node.attr)
+            add("Access to attribute '%s' is not allowed: %s" % (node.attr, ATTR_REASON))
     elif isinstance(node, _ast.Constant) and isinstance(node.value, str):
         for name in FORBIDDEN_IN_STRINGS:
             if name in node.value:
-                add("String mentions forbidden attribute '%s'" % name)
+                add("String mentions forbidden attribute '%s': %s" % (name, ATTR_REASON))
                 break
 
 
@@ -101,7 +182,7 @@ def checked_name(name):
     if not isinstance(name, str):
         raise TypeError("attribute name must be string, not '%s'" % type(name).__name__)
     if name in FORBIDDEN_ATTRS:
-        raise AttributeError("access to attribute '%s' is not allowed" % name)
+        raise AttributeError("access to attribute '%s' is not allowed: %s" % (name, ATTR_REASON))
     return name
 
 
@@ -138,7 +219,7 @@ def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
         if level:
             raise ImportError("relative imports are not allowed")
         if name.split(".")[0] not in ALLOWED:
-            raise ImportError("import of module '%s' is not allowed" % name, name=name)
+            raise ImportError(import_refusal(name), name=name)
     return real_import(name, globals, locals, fromlist, level)
 
 
@@ -298,12 +379,37 @@ def user_line(tb):
     return line
 
 
+# A traceback deeper than this (recursion under a limit raised far past
+# the default) is shown by its last TRACEBACK_KEEP entries: native CPython
+# 3.13 formats every one (≈ 0.3 ms each under WebAssembly), which for
+# hundreds of thousands takes longer than a run may.
+TRACEBACK_DEEP = 10000
+TRACEBACK_KEEP = 1000
+
+
 def format_exception(exc, source):
     """The traceback as native CPython would print it, user frames only."""
     import linecache
     import traceback
     linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+    seen, e = set(), exc
+    while e is not None and id(e) not in seen:  # the exception and its causes
+        seen.add(id(e))
+        e.__traceback__ = last_entries(e.__traceback__)
+        e = e.__cause__ or e.__context__
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def last_entries(tb):
+    """tb, or its last TRACEBACK_KEEP entries when it is deeper than
+    TRACEBACK_DEEP."""
+    depth, t = 0, tb
+    while t is not None:
+        depth, t = depth + 1, t.tb_next
+    if depth > TRACEBACK_DEEP:
+        for _ in range(depth - TRACEBACK_KEEP):
+            tb = tb.tb_next
+    return tb
 
 
 def flush_std():
@@ -350,10 +456,11 @@ def run(source):
                       violations=[{"line": l, "column": c, "message": m} for l, c, m in found])
         return report
     code = compile(tree, FILENAME, "exec", dont_inherit=True)
-    user_globals = {"__name__": "__main__", "__doc__": None, "__builtins__": user_builtins()}
+    main = new_main(source)
+    user_globals = main.__dict__
     # The program's module frame sits on top of the guard's (and importlib's)
     # frames; give it the recursion depth it would have natively.
-    sys.setrecursionlimit(sys.getrecursionlimit() + stack_depth())
+    set_recursion_offset(stack_depth())
     try:
         exec(code, user_globals)
     except SystemExit as e:
@@ -373,7 +480,73 @@ def run(source):
         sys.stderr.write(text)
         report.update(exit_code=1, error_type=type(e).__name__, error=safe_str(e),
                       error_line=user_line(tb), traceback=text)
+        # Reported: let go of its frames before the program's objects are
+        # released (a deep recursion leaves millions of them).
+        e.__traceback__ = tb = None
+    finalize(main)
     return report
+
+
+def new_main(source):
+    """The program's module, as `python3 main.py` makes it: a real module
+    named __main__ in sys.modules, with its source in linecache, so that
+    doctest, unittest, pickle and inspect find it."""
+    import linecache
+    linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+    main = type(sys)("__main__")
+    main.__dict__.update(__file__=FILENAME, __cached__=None, __builtins__=user_builtins())
+    sys.modules["__main__"] = main
+    return main
+
+
+def finalize(main):
+    """What the interpreter does at exit: the atexit callbacks, a flush of
+    the standard streams, then the program's objects released (so that
+    their __del__ methods run and files they wrote are flushed), as the
+    interpreter clears __main__ (names starting with _ first)."""
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    flush_std()
+    try:
+        d = main.__dict__
+        for first in (True, False):
+            for name in [k for k in d if k != "__builtins__" and (k[:1] == "_") == first]:
+                d[name] = None
+        gc.collect()
+    except BaseException:
+        pass
+    flush_std()
+
+
+real_setrecursionlimit = sys.setrecursionlimit
+real_getrecursionlimit = sys.getrecursionlimit
+recursion_offset = 0
+
+
+def set_recursion_offset(depth):
+    """Count the recursion limit from the program's module frame, as
+    natively, whatever the program sets it to."""
+    global recursion_offset
+    recursion_offset = depth
+    real_setrecursionlimit(real_getrecursionlimit() + depth)
+
+
+def setrecursionlimit(limit):
+    real_setrecursionlimit(limit)  # the interpreter's own checks and errors
+    real_setrecursionlimit(limit + recursion_offset)
+
+
+def getrecursionlimit():
+    return real_getrecursionlimit() - recursion_offset
+
+
+def install_recursion_limit():
+    for f, real in ((setrecursionlimit, real_setrecursionlimit), (getrecursionlimit, real_getrecursionlimit)):
+        f.__name__ = f.__qualname__ = real.__name__
+        f.__doc__, f.__module__ = real.__doc__, "sys"
+    sys.setrecursionlimit, sys.getrecursionlimit = setrecursionlimit, getrecursionlimit
 
 
 def stack_depth():
@@ -408,8 +581,11 @@ DANGEROUS_MODULES = frozenset((
 
 def forbid_reexports():
     """Forbid the attribute names under which the loaded allowlisted modules
-    re-export a dangerous module."""
+    re-export a dangerous module. Where sys is allowed there is no point:
+    sys.modules hands out every loaded module (WASI is the wall)."""
     global FORBIDDEN_ATTRS
+    if "sys" in ALLOWED:
+        return
     names = set()
     module_type = type(sys)
     for modname, mod in list(sys.modules.items()):
@@ -516,9 +692,15 @@ def main():
     sys.argv = [FILENAME]
     sys.orig_argv = ["python3", FILENAME]
     install_sleep()
+    install_recursion_limit()
     preload()
     forbid_reexports()
     checked_callables()
+    # Everything loaded so far lives as long as the checkpoint: keep the
+    # collector off it, so that collecting a run's garbage stays cheap (and
+    # writes no page of the image).
+    gc.collect()
+    gc.freeze()
     checkpoint()
     serve()
 

@@ -18,12 +18,8 @@ import (
 )
 
 // DefaultAllowedModules are the modules a program may import unless the
-// operator configures another list.
-var DefaultAllowedModules = []string{
-	"math", "cmath", "decimal", "fractions", "random", "statistics", "collections", "heapq",
-	"bisect", "array", "itertools", "functools", "operator", "string", "re", "textwrap", "json",
-	"csv", "datetime", "calendar", "time", "typing", "dataclasses", "copy", "pprint", "enum", "abc",
-}
+// operator configures another list: the standard profile.
+var DefaultAllowedModules = StandardModules
 
 // Config configures a Pool.
 type Config struct {

@@ -61,8 +61,10 @@ type Deps struct {
 // environment.
 type Config struct {
 	Version string
-	// AllowedModules is the sandbox's import allowlist (for POST /check).
-	AllowedModules []string
+	// AllowedModules is the sandbox's import allowlist (for POST /check and
+	// /health), AllowlistProfile the profile it came from.
+	AllowedModules   []string
+	AllowlistProfile string
 	// MemoryLimitBytes and OutputLimitBytes are the sandbox's per-run caps,
 	// reported by /health (the sandbox enforces them).
 	MemoryLimitBytes, OutputLimitBytes int
@@ -129,7 +131,10 @@ const (
 
 func (c Config) withDefaults() Config {
 	if c.AllowedModules == nil {
-		c.AllowedModules = sandbox.DefaultAllowedModules
+		c.AllowedModules, c.AllowlistProfile = sandbox.DefaultAllowedModules, sandbox.ProfileStandard
+	}
+	if c.AllowlistProfile == "" {
+		c.AllowlistProfile = sandbox.ProfileCustom
 	}
 	if c.MaxCodeBytes <= 0 {
 		c.MaxCodeBytes = DefaultMaxCodeBytes
@@ -363,6 +368,10 @@ type healthBody struct {
 type sandboxInfo struct {
 	Workers    int    `json:"workers"`
 	RewindMode string `json:"rewind_mode,omitempty"` // how an instance returns to its checkpoint (docs/sandbox.md)
+	// The import allowlist: its profile (standard, classic or custom) and
+	// its modules, which the editor suggests and checks against.
+	Profile string   `json:"allowlist_profile"`
+	Modules []string `json:"allowed_modules"`
 }
 
 // runLimits are what one program may use (shown beside the time limit).
@@ -402,7 +411,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks, Limits: runLimits{
 		MaxTimeoutSeconds: s.cfg.MaxTimeout.Seconds(), MemoryBytes: s.cfg.MemoryLimitBytes, OutputBytes: s.cfg.OutputLimitBytes,
 		CodeBytes: s.cfg.MaxCodeBytes, PythonVersion: sandbox.PythonVersion},
-		Sandbox: sandboxInfo{Workers: st.Workers, RewindMode: string(st.Rewind)}})
+		Sandbox: sandboxInfo{Workers: st.Workers, RewindMode: string(st.Rewind), Profile: s.cfg.AllowlistProfile, Modules: s.cfg.AllowedModules}})
 	return nil
 }
 

@@ -69,21 +69,21 @@ func Program(code string, allowed []string) []Problem {
 				mod := s.Name
 				switch {
 				case strings.HasPrefix(mod, "."):
-					add(s.Line, "violation", "Relative imports are not allowed")
+					add(s.Line, "violation", "Relative imports are not allowed: a program here is one file")
 				case !ok[top(mod)]:
-					add(s.Line, "violation", "Import of module '"+mod+"' is not allowed")
+					add(s.Line, "violation", sandbox.ImportRefusal(mod))
 				}
 				for _, n := range s.Names {
 					full, _, _ := strings.Cut(n, "=")
 					if name := full[strings.LastIndexByte(full, '.')+1:]; forbiddenAttrs[name] {
-						add(s.Line, "violation", "Import of name '"+name+"' is not allowed")
+						add(s.Line, "violation", "Import of name '"+name+"' is not allowed: "+sandbox.AttrReason)
 					}
 				}
 			} else {
 				for _, n := range s.Names {
 					mod, _, _ := strings.Cut(n, "=")
 					if !ok[top(mod)] {
-						add(s.Line, "violation", "Import of module '"+mod+"' is not allowed")
+						add(s.Line, "violation", sandbox.ImportRefusal(mod))
 					}
 				}
 			}
@@ -100,18 +100,18 @@ func Program(code string, allowed []string) []Problem {
 			case "name":
 				switch {
 				case blockedBuiltins[e.Name] && !stored[e]:
-					add(e.Line, "violation", "Use of builtin '"+e.Name+"' is not allowed")
+					add(e.Line, "violation", "Use of builtin '"+e.Name+"' is not allowed: "+sandbox.BuiltinReasons[e.Name])
 				case forbiddenAttrs[e.Name]:
-					add(e.Line, "violation", "Use of name '"+e.Name+"' is not allowed")
+					add(e.Line, "violation", "Use of name '"+e.Name+"' is not allowed: "+sandbox.AttrReason)
 				}
 			case "attr":
 				if forbiddenAttrs[e.Name] {
-					add(e.Line, "violation", "Access to attribute '"+e.Name+"' is not allowed")
+					add(e.Line, "violation", "Access to attribute '"+e.Name+"' is not allowed: "+sandbox.AttrReason)
 				}
 			case "str":
 				for name := range forbiddenAttrs {
 					if strings.HasPrefix(name, "__") && strings.Contains(e.Name, name) {
-						add(e.Line, "violation", "String mentions forbidden attribute '"+name+"'")
+						add(e.Line, "violation", "String mentions forbidden attribute '"+name+"': "+sandbox.AttrReason)
 						break
 					}
 				}

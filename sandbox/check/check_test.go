@@ -12,8 +12,8 @@ func TestRulesComeFromTheGuard(t *testing.T) {
 	}
 	got := Program("import os\nfrom math import sqrt\nx = eval('1')\nopen = 2\n", sandbox.DefaultAllowedModules)
 	want := []Problem{
-		{1, "Import of module 'os' is not allowed", "violation"},
-		{3, "Use of builtin 'eval' is not allowed", "violation"},
+		{1, "Import of module 'os' is not allowed: programs here have no files, processes or environment", "violation"},
+		{3, "Use of builtin 'eval' is not allowed: running strings as code is refused here; parse what you need (int(), float(), json.loads(), ast.literal_eval())", "violation"},
 	}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("got %v", got)

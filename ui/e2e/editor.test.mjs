@@ -135,6 +135,13 @@ describe('editor and output', () => {
     await page.keyboard.press('Control+Space');
     await page.locator('.suggest-widget.visible').getByText('print').first().waitFor();
     await page.keyboard.press('Escape');
+    // Modules come from the server's allowlist (the standard profile).
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('import docte');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible').getByText('doctest').first().waitFor();
+    await page.keyboard.press('Escape');
     await page.context().close();
   });
 
