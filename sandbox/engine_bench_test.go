@@ -2,6 +2,10 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,4 +83,47 @@ func BenchmarkPoolRun(b *testing.B) {
 			b.Fatalf("got %+v, %v", res, err)
 		}
 	}
+}
+
+// BenchmarkIdleWorkerRSS is the resident memory of an idle worker process
+// after 200 runs, per rewind mode, with today's checkpoint image and with
+// it doubled (the guard holds 25 MiB more at the checkpoint).
+func BenchmarkIdleWorkerRSS(b *testing.B) {
+	for _, img := range []struct {
+		name    string
+		ballast int
+	}{{"image=20MiB", 0}, {"image=40MiB", 25 << 20}} {
+		for _, mode := range rewindModes(b) {
+			b.Run(img.name+"/"+string(mode), func(b *testing.B) {
+				p := newTestPool(b, Config{Workers: 1, Standby: -1, Rewind: mode, ballast: img.ballast})
+				for i := range 200 {
+					code := []string{"print('hello')", "import json\nprint(json.dumps([1]))", "x = [i * i for i in range(10**5)]\nprint(len(x))"}[i%3]
+					if _, err := p.Run(b.Context(), Request{Code: code, Timeout: 10 * time.Second}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for b.Loop() { // the measurement is the RSS after the runs above
+				}
+				b.ReportMetric(float64(p.workerRSS())/(1<<20), "worker-rss-MiB")
+				b.ReportMetric(0, "ns/op")
+			})
+		}
+	}
+}
+
+// workerRSS is the largest resident set of the pool's worker processes.
+func (p *Pool) workerRSS() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	most := 0
+	for w := range p.procs {
+		status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", w.cmd.Process.Pid))
+		for _, line := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+				most = max(most, kb<<10)
+			}
+		}
+	}
+	return most
 }

@@ -187,7 +187,9 @@ func (m *linearMemory) startDirty() error {
 const maxHotFraction = 4
 
 // rewindDirty copies back the pages written since the checkpoint (the hot
-// pages among them) and zeroes those written past the image.
+// pages among them) and gives back those written past the image: the
+// allocator the rewind restores does not know of them, so nothing reuses
+// them but a later run's growth, and they read back as zeros.
 func (m *linearMemory) rewindDirty() error {
 	return m.settleWrites(func(lo, hi int) {
 		if lo < m.image {
@@ -195,7 +197,7 @@ func (m *linearMemory) rewindDirty() error {
 			copy(m.buf[lo:end], m.saved[lo:end])
 		}
 		if hi > m.image {
-			clear(m.buf[max(lo, m.image):hi])
+			m.zero(max(lo, m.image), hi)
 		}
 	})
 }

@@ -526,7 +526,7 @@ func (p *Pool) spawn() (*proc, error) {
 	p.mu.Unlock()
 	init, _ := json.Marshal(workerConfig{
 		CacheDir: p.cfg.CacheDir, AllowedModules: p.cfg.AllowedModules,
-		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit, SnapshotBatch: p.cfg.snapshotBatch,
+		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit, SnapshotBatch: p.cfg.snapshotBatch, Ballast: p.cfg.ballast,
 		Rewind: p.rewind,
 	})
 	if err := w.waitReady(init); err != nil {

@@ -98,26 +98,47 @@ func validModuleName(s string) bool {
 	return s != ""
 }
 
-// guardDict reads a dict literal of strings to strings assigned to name in
-// guard.py, one "key": "value" entry per line.
-func guardDict(name string) map[string]string {
-	i := strings.Index(guardSource, "\n"+name+" = {\n")
-	if i < 0 {
-		panic("sandbox: guard.py has no " + name)
-	}
-	body := guardSource[i:]
-	body = body[:strings.Index(body, "\n}")]
-	out := map[string]string{}
-	for _, m := range guardEntry.FindAllStringSubmatch(body, -1) {
-		out[m[1]] = m[2]
-	}
-	if len(out) == 0 {
-		panic("sandbox: " + name + " is empty")
+// The guard's rule lists, read from guard.py so that the editor's check
+// (sandbox/check) cannot drift from it.
+var (
+	BlockedBuiltins = guardSet("BLOCKED_BUILTINS")
+	ForbiddenAttrs  = guardSet("FORBIDDEN_ATTRS")
+)
+
+// guardSet reads a frozenset((…)) of strings assigned to name in guard.py.
+func guardSet(name string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range guardLiteral(name, " = frozenset((", "))", `"([^"]+)"`) {
+		out[m[1]] = true
 	}
 	return out
 }
 
-var guardEntry = regexp.MustCompile(`(?m)^\s+"([^"]+)": "([^"]+)",$`)
+// guardDict reads a dict literal of strings to strings assigned to name in
+// guard.py, one "key": "value" entry per line.
+func guardDict(name string) map[string]string {
+	out := map[string]string{}
+	for _, m := range guardLiteral(name, " = {\n", "\n}", `(?m)^\s+"([^"]+)": "([^"]+)",$`) {
+		out[m[1]] = m[2]
+	}
+	return out
+}
+
+// guardLiteral finds the literal assigned to name in guard.py (from open to
+// close) and returns the matches of pattern in it.
+func guardLiteral(name, open, close, pattern string) [][]string {
+	i := strings.Index(guardSource, "\n"+name+open)
+	if i < 0 {
+		panic("sandbox: guard.py has no " + name)
+	}
+	body := guardSource[i:]
+	body = body[:strings.Index(body, close)]
+	matches := regexp.MustCompile(pattern).FindAllStringSubmatch(body, -1)
+	if len(matches) == 0 {
+		panic("sandbox: " + name + " is empty")
+	}
+	return matches
+}
 
 // ImportRefusal is the guard's message for an import of a module outside
 // the allowlist (import_refusal in guard.py).

@@ -59,6 +59,9 @@ type Config struct {
 	// snapshotBatch overrides how many runs an instance serves between
 	// re-takes of its checkpoint (tests).
 	snapshotBatch int
+	// ballast is how many bytes the guard holds at the checkpoint
+	// (benchmarks of a larger image).
+	ballast int
 }
 
 // Defaults for Config fields left zero.

@@ -27,6 +27,7 @@ type workerConfig struct {
 	OutputLimit    int        `json:"output_limit"`
 	Rewind         RewindMode `json:"rewind"`
 	SnapshotBatch  int        `json:"snapshot_batch,omitempty"` // tests: how often the checkpoint is re-taken
+	Ballast        int        `json:"ballast,omitempty"`        // benchmarks: bytes the guard holds at the checkpoint
 }
 
 // runSpec is a run frame's payload.
@@ -75,6 +76,7 @@ func ServeWorker(in io.Reader, out io.Writer) int {
 	if cfg.Rewind != RewindAuto {
 		eng.rewind = cfg.Rewind
 	}
+	eng.ballast = cfg.Ballast
 	go func() {
 		defer close(frames)
 		for {

@@ -7,7 +7,6 @@
 package check
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -26,28 +25,9 @@ type Problem struct {
 }
 
 var (
-	blockedBuiltins = guardSet("BLOCKED_BUILTINS")
-	forbiddenAttrs  = guardSet("FORBIDDEN_ATTRS")
+	blockedBuiltins = sandbox.BlockedBuiltins
+	forbiddenAttrs  = sandbox.ForbiddenAttrs
 )
-
-// guardSet reads a frozenset((…)) of strings assigned to name in guard.py.
-func guardSet(name string) map[string]bool {
-	src := sandbox.GuardSource()
-	i := strings.Index(src, "\n"+name+" = frozenset((")
-	if i < 0 {
-		panic("check: guard.py has no " + name)
-	}
-	body := src[i:]
-	body = body[:strings.Index(body, "))")]
-	out := map[string]bool{}
-	for _, m := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(body, -1) {
-		out[m[1]] = true
-	}
-	if len(out) == 0 {
-		panic("check: " + name + " is empty")
-	}
-	return out
-}
 
 // Program checks code against the allowlist of importable modules.
 func Program(code string, allowed []string) []Problem {

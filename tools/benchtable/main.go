@@ -49,7 +49,7 @@ func main() {
 	}
 	var out bytes.Buffer
 	for _, args := range [][]string{
-		{"-bench", "RewoundRun", "./sandbox"},
+		{"-bench", "RewoundRun|IdleWorkerRSS", "./sandbox"},
 		{"-bench", ".", "./server"},
 	} {
 		cmd := exec.Command("go", append([]string{"test", "-run", "^$", "-benchtime", benchtime}, args...)...)
@@ -89,6 +89,14 @@ func printTable(w io.Writer, m metrics) {
 			}
 			fmt.Fprintf(w, "%-26s %9.1f %9.2f %9.2f %10.3f %9.1f\n", mode, r["image-MiB"], r["ns/op"]/1e6, r["cpu-ms/run"], r["sys-ms/run"], r["faults/run"])
 		}
+	}
+	fmt.Fprintf(w, "\n%-26s %12s %12s\n", "idle worker RSS, MiB", "20 MiB image", "40 MiB image")
+	for _, mode := range []string{"dirty", "copy", "cow"} {
+		small, ok := m["BenchmarkIdleWorkerRSS/image=20MiB/"+mode]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "%-26s %12.1f %12.1f\n", mode, small["worker-rss-MiB"], m["BenchmarkIdleWorkerRSS/image=40MiB/"+mode]["worker-rss-MiB"])
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%-22s %9s %9s %14s %9s %14s %9s\n", "POST /execute", "p50 ms", "p95 ms", "3.13 native p50", "ratio", "python3 p50", "ratio")
