@@ -103,7 +103,8 @@ func getWithToken(t *testing.T, url, token string) int {
 
 // TestDatabaseOutages: the server waits for a database that is not up yet;
 // while it is down (refusing, then black-holed) signed-in requests get 503
-// within 5 s and anonymous runs go on; it recovers without a restart.
+// within 5 s, anonymous runs go on, and a signed-in user's run goes on with
+// the user as last seen; it recovers without a restart.
 func TestDatabaseOutages(t *testing.T) {
 	pgURL := storetest.PostgresURL(t)
 	if pgURL == "" {
@@ -136,6 +137,18 @@ func TestDatabaseOutages(t *testing.T) {
 		}
 		if res, err := postExecute(base, "print('still here')", 10); err != nil || res["stdout"] != "still here\n" {
 			t.Fatalf("%s: anonymous run: %v %v", mode, res, err)
+		}
+		// A signed-in run goes on with the user as last seen; snippets wait.
+		start = time.Now()
+		code, res := postJSON(t, base+"/execute", token, `{"code":"print('signed in')"}`)
+		if code != http.StatusOK || res["stdout"] != "signed in\n" {
+			t.Fatalf("%s: signed-in run: %d %v", mode, code, res)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Logf("%s: the signed-in run took %s (the user lookup waits up to 4 s)", mode, took)
+		}
+		if code := getWithToken(t, base+"/snippets", token); code != http.StatusServiceUnavailable {
+			t.Fatalf("%s: snippets got %d, want 503", mode, code)
 		}
 		proxy.set("forward")
 		deadline := time.Now().Add(15 * time.Second)

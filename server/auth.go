@@ -177,6 +177,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.users.RevokeTokens(r.Context(), u.ID); err != nil {
 		return err
 	}
+	s.known.forget(u.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -213,6 +214,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.known.forget(u.ID)
 	nu, err := s.users.SetPassword(r.Context(), u.ID, hash)
 	if err != nil {
 		return err
@@ -257,6 +259,7 @@ type builtinClaims struct {
 }
 
 func (s *Server) writeToken(w http.ResponseWriter, status int, u store.User) error {
+	s.known.saw(u, time.Now()) // just read from (or written to) the database
 	now := time.Now().Truncate(time.Second)
 	exp := now.Add(s.auth.TokenTTL)
 	token := jwt.NewWithClaims(jwt.SigningMethodHS256, builtinClaims{
@@ -368,8 +371,15 @@ func (s *Server) builtinUser(ctx context.Context, claims jwt.MapClaims) (*store.
 		return nil, bad
 	}
 	if err != nil {
+		// A run of code may go on with the user's last known state (the
+		// database cannot say the token was revoked since).
+		if known, ok := s.known.lookup(sub, int(gen), time.Now()); ok && isRunning(ctx) {
+			s.log.Warn("store unavailable: running code for a user as last seen", "error", err, "user_id", sub)
+			return &known, nil
+		}
 		return nil, errStoreDown(s, err)
 	}
+	s.known.saw(u, time.Now())
 	if int(gen) != u.TokenGeneration {
 		return nil, errUnauthorized("this token was revoked (signed out, or the password changed): sign in again")
 	}

@@ -227,9 +227,11 @@ func (c caller) userID() string {
 }
 
 // callerOf authenticates an execution request: a token is optional while
-// anonymous execution is allowed, but a bad token is always a 401.
+// anonymous execution is allowed, but a bad token is always a 401. While
+// the database is unreachable, a signed-in user runs as last seen
+// (knownUsers).
 func (s *Server) callerOf(r *http.Request) (caller, *httpError) {
-	u, herr := s.optionalUser(r)
+	u, herr := s.optionalUser(r.WithContext(withRunning(r.Context())))
 	if herr != nil {
 		return caller{}, herr
 	}

@@ -197,6 +197,7 @@ type Server struct {
 	runner      Runner
 	store       Store // nil without accounts
 	users       Users
+	known       *knownUsers // users as last read, for runs during a database outage
 	snippets    Snippets
 	shares      Shares
 	jwks        *jwks
@@ -241,6 +242,7 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		store:       deps.Store,
 		metrics:     newMetrics(deps.Runner),
 		jobs:        newJobRegistry(jobTTL, maxJobs, cfg.JobOutputBytes),
+		known:       newKnownUsers(),
 		limiter:     newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
 		userLimiter: newRateLimiter(float64(a.UserExecuteRate)/60, a.UserExecuteBurst, maxLimiterKeys),
 		authLimiter: newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),

@@ -56,6 +56,7 @@ type wsIncoming struct {
 
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	var user *store.User
+	r = r.WithContext(withRunning(r.Context())) // a connection is for running code
 	if tok := r.URL.Query().Get("token"); tok != "" {
 		u, herr := s.authenticate(r.Context(), tok)
 		if herr != nil {
