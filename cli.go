@@ -223,6 +223,7 @@ func serve(cfg config, log *slog.Logger) error {
 	cfg.server.Version = version
 	cfg.server.AllowedModules, cfg.server.AllowlistProfile = cfg.sandbox.AllowedModules, cfg.allowlistProfile
 	cfg.server.MemoryLimitBytes, cfg.server.OutputLimitBytes = cfg.sandbox.MemoryLimit, cfg.sandbox.OutputLimit
+	cfg.server.ClientRuns = cfg.sandbox.ClientRuns
 	cfg.server.UI = ui.FS()
 	srv := server.New(cfg.server, log, deps)
 	indexCtx, stopIndexer := context.WithCancel(context.Background())

@@ -68,7 +68,12 @@ var settings = []setting{
 	{"rate-execute", "CR_RATE_EXECUTE", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per client IP", "serve"},
 	{"rate-execute-burst", "CR_RATE_EXECUTE_BURST", strconv.Itoa(server.DefaultExecuteBurst), "runs a client IP may make at once before the rate applies", "serve"},
 	{"rate-execute-user", "CR_RATE_EXECUTE_USER", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per signed-in user", "serve"},
-	{"rate-auth", "CR_RATE_AUTH", "10", "sign-in and registration attempts per minute per client IP", "serve"},
+	{"rate-auth", "CR_RATE_AUTH", strconv.Itoa(server.DefaultAuthRate), "failed sign-ins per minute per client IP (each account also backs off after 5 wrong passwords)", "serve"},
+	{"rate-register", "CR_RATE_REGISTER", strconv.Itoa(server.DefaultRegisterRate), "registrations per hour per client IP (60 at once)", "serve"},
+	{"rate-session", "CR_RATE_SESSION", strconv.Itoa(server.DefaultSessionRate), "anonymous browser sessions one client IP may start per minute (60 at once)", "serve"},
+	{"address-cap", "CR_ADDRESS_CAP", strconv.Itoa(server.DefaultAddressCap), "most shares one client IP gets, however many sessions and users are active behind it", "serve"},
+	{"classroom-networks", "CR_CLASSROOM_NETWORKS", "", "networks of classrooms (comma-separated CIDRs) whose addresses get --classroom-multiple times the per-address allowances", "serve"},
+	{"classroom-multiple", "CR_CLASSROOM_MULTIPLE", strconv.Itoa(server.DefaultClassroomMult), "how many times the per-address allowances a classroom network's address gets", "serve"},
 	{"trust-proxy", "CR_TRUST_PROXY", "false", "behind exactly one proxy that appends to X-Forwarded-For: the client is its rightmost entry", "serve"},
 	{"cors-origins", "CR_CORS_ORIGINS", "", "other origins whose pages may call the API (comma-separated, e.g. https://app.example.com)", "serve"},
 	{"metrics-token", "CR_METRICS_TOKEN", "", "bearer token that GET /metrics requires (default: /metrics is open)", "serve"},
@@ -165,21 +170,25 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 			c.sandbox.Standby = -1 // sandbox.Config: zero means the default
 		}
 		c.server = server.Config{
-			MaxCodeBytes:   p.size("max-code-kb", 1<<10),
-			MaxStdinBytes:  p.size("max-stdin-kb", 1<<10),
-			DefaultTimeout: p.duration("default-timeout"),
-			MaxTimeout:     p.duration("max-timeout"),
-			RequireAccount: !p.bool("anonymous-execution"),
-			ExecuteRate:    p.int("rate-execute"),
-			ExecuteBurst:   p.int("rate-execute-burst"),
-			UserShare:      p.int("user-share"),
-			WorkRate:       p.int("rate-work"),
-			WorkBurst:      p.int("rate-work-burst"),
-			TrustProxy:     p.bool("trust-proxy"),
-			TrustedProxies: p.prefixes("trusted-proxies"),
-			CORSOrigins:    p.list("cors-origins"),
-			MetricsToken:   p.str("metrics-token"),
-			WSOrigins:      p.list("ws-origins"),
+			MaxCodeBytes:      p.size("max-code-kb", 1<<10),
+			MaxStdinBytes:     p.size("max-stdin-kb", 1<<10),
+			DefaultTimeout:    p.duration("default-timeout"),
+			MaxTimeout:        p.duration("max-timeout"),
+			RequireAccount:    !p.bool("anonymous-execution"),
+			ExecuteRate:       p.int("rate-execute"),
+			ExecuteBurst:      p.int("rate-execute-burst"),
+			UserShare:         p.int("user-share"),
+			AddressCap:        p.int("address-cap"),
+			SessionRate:       p.int("rate-session"),
+			ClassroomNetworks: p.prefixes("classroom-networks"),
+			ClassroomMultiple: p.int("classroom-multiple"),
+			WorkRate:          p.int("rate-work"),
+			WorkBurst:         p.int("rate-work-burst"),
+			TrustProxy:        p.bool("trust-proxy"),
+			TrustedProxies:    p.prefixes("trusted-proxies"),
+			CORSOrigins:       p.list("cors-origins"),
+			MetricsToken:      p.str("metrics-token"),
+			WSOrigins:         p.list("ws-origins"),
 		}
 		if p.err == nil && c.server.DefaultTimeout > c.server.MaxTimeout {
 			p.fail("default-timeout", "CR_DEFAULT_TIMEOUT", "must not exceed --max-timeout")
@@ -246,6 +255,7 @@ func (p *parser) auth() server.AuthConfig {
 	a := server.AuthConfig{
 		TokenTTL:        p.duration("token-ttl"),
 		AuthRate:        p.int("rate-auth"),
+		RegisterRate:    p.int("rate-register"),
 		UserExecuteRate: p.int("rate-execute-user"),
 	}
 	issuer, audience := p.str("oidc-issuer"), p.str("oidc-audience")

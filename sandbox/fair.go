@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -26,16 +27,35 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("sandbox: this client's budget of worker time is used up; retry in %s", e.RetryAfter.Round(time.Second))
 }
 
-// fairQueue hands free worker slots to waiting runs round-robin across
-// clients, each client getting as many runs per turn as its share. A
-// client's backlog therefore delays another client's run by at most the
-// runs already on the workers.
+// fairQueue hands free worker slots to waiting runs in two levels. Runs
+// belong to a client (a session or user) inside a group (the client's
+// address). Across groups the queue is fair in worker time: each group's
+// virtual time is the worker time its runs held divided by its weight, and
+// a free slot goes to the waiting group with the least; a group that starts
+// waiting joins at the virtual time of the last group served, so a newcomer
+// is next, however heavy the others are, and a group of weight 40 gets 40
+// times the worker time of a group of weight 1 while both wait. Inside a
+// group, slots go round-robin across its clients, each getting as many runs
+// per turn as its share. A client's backlog therefore delays another
+// group's run by at most the runs already on the workers.
 type fairQueue struct {
-	mu    sync.Mutex
-	free  int
-	lines map[string]*clientLine
-	ring  []*clientLine // clients with waiting runs, in turn order
-	turn  int           // the client being served
+	mu     sync.Mutex
+	free   int
+	groups map[string]*runGroup
+	active []*runGroup // groups with waiting runs; among equal virtual times, the first is next
+	vclock float64     // the virtual time of the group served last
+}
+
+// runGroup is one group's place in the queue, kept while it has runs
+// waiting or running.
+type runGroup struct {
+	key     string
+	weight  float64
+	vtime   float64 // worker-seconds held, divided by weight
+	running int
+	lines   map[string]*clientLine
+	ring    []*clientLine // clients with waiting runs, in turn order
+	turn    int           // the client being served
 }
 
 type clientLine struct {
@@ -50,27 +70,52 @@ type ticket struct {
 	granted bool
 }
 
-func newFairQueue(slots int) *fairQueue {
-	return &fairQueue{free: slots, lines: map[string]*clientLine{}}
+// party says whom a run is for: its client and share, its group and the
+// group's weight. An empty group makes the client a group of its own.
+type party struct {
+	client     string
+	share      int
+	group      string
+	groupShare int
 }
 
-// acquire waits for a worker slot for a run of client key. It returns
+func newFairQueue(slots int) *fairQueue {
+	return &fairQueue{free: slots, groups: map[string]*runGroup{}}
+}
+
+// acquire waits for a worker slot for a run of p. It returns the run's
+// group, to be given back to release with the worker time the run held, or
 // ctx.Err() or ErrQueueTimeout if it gave up.
-func (q *fairQueue) acquire(ctx context.Context, key string, share int, maxWait time.Duration) error {
+func (q *fairQueue) acquire(ctx context.Context, p party, maxWait time.Duration) (*runGroup, error) {
+	if p.group == "" {
+		p.group, p.groupShare = p.client, p.share
+	}
 	q.mu.Lock()
-	if q.free > 0 && len(q.ring) == 0 {
+	g := q.groups[p.group]
+	if g == nil {
+		g = &runGroup{key: p.group, vtime: q.vclock, lines: map[string]*clientLine{}}
+		q.groups[p.group] = g
+	}
+	g.weight = float64(max(p.groupShare, 1))
+	if q.free > 0 && len(q.active) == 0 {
 		q.free--
+		g.running++
+		q.vclock = max(q.vclock, g.vtime)
 		q.mu.Unlock()
-		return nil
+		return g, nil
 	}
 	t := &ticket{ready: make(chan struct{})}
-	line := q.lines[key]
+	line := g.lines[p.client]
 	if line == nil {
-		line = &clientLine{key: key, share: max(share, 1)}
-		q.lines[key] = line
-		q.ring = append(q.ring, line)
+		line = &clientLine{key: p.client, share: max(p.share, 1)}
+		g.lines[p.client] = line
+		g.ring = append(g.ring, line)
 	}
 	line.tickets = append(line.tickets, t)
+	if len(g.ring) == 1 && len(line.tickets) == 1 { // it starts waiting
+		g.vtime = max(g.vtime, q.vclock)
+		q.active = slices.Insert(q.active, 0, g) // before the groups served at this virtual time
+	}
 	q.dispatch()
 	q.mu.Unlock()
 	timer := time.NewTimer(maxWait)
@@ -78,7 +123,7 @@ func (q *fairQueue) acquire(ctx context.Context, key string, share int, maxWait 
 	var err error
 	select {
 	case <-t.ready:
-		return nil
+		return g, nil
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-timer.C:
@@ -87,26 +132,34 @@ func (q *fairQueue) acquire(ctx context.Context, key string, share int, maxWait 
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if t.granted { // granted as we gave up: pass the slot on
-		q.free++
-		q.dispatch()
-		return err
+		q.releaseLocked(g, 0)
+		return nil, err
 	}
-	for i, x := range line.tickets {
-		if x == t {
-			line.tickets = append(line.tickets[:i], line.tickets[i+1:]...)
-			break
+	line.tickets = slices.DeleteFunc(line.tickets, func(x *ticket) bool { return x == t })
+	if len(line.tickets) == 0 {
+		g.drop(line)
+		if len(g.ring) == 0 {
+			q.deactivate(g)
 		}
 	}
-	if len(line.tickets) == 0 {
-		q.drop(line)
-	}
-	return err
+	q.forgetIfIdle(g)
+	return nil, err
 }
 
-// release returns a slot.
-func (q *fairQueue) release() {
+// release returns a slot taken for group g (nil: a slot with no run), and
+// charges g the worker time its run held.
+func (q *fairQueue) release(g *runGroup, held time.Duration) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.releaseLocked(g, held)
+}
+
+func (q *fairQueue) releaseLocked(g *runGroup, held time.Duration) {
+	if g != nil {
+		g.running--
+		g.vtime += held.Seconds() / g.weight
+		q.forgetIfIdle(g)
+	}
 	q.free++
 	q.dispatch()
 }
@@ -115,18 +168,28 @@ func (q *fairQueue) release() {
 func (q *fairQueue) waiting() (runs, clients int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for _, l := range q.ring {
-		runs += len(l.tickets)
+	for _, g := range q.active {
+		for _, l := range g.ring {
+			runs += len(l.tickets)
+		}
+		clients += len(g.ring)
 	}
-	return runs, len(q.ring)
+	return runs, clients
 }
 
 func (q *fairQueue) dispatch() {
-	for q.free > 0 && len(q.ring) > 0 {
-		if q.turn >= len(q.ring) {
-			q.turn = 0
+	for q.free > 0 && len(q.active) > 0 {
+		gi := 0
+		for i, g := range q.active {
+			if g.vtime < q.active[gi].vtime {
+				gi = i
+			}
 		}
-		line := q.ring[q.turn]
+		g := q.active[gi]
+		if g.turn >= len(g.ring) {
+			g.turn = 0
+		}
+		line := g.ring[g.turn]
 		if line.credit <= 0 {
 			line.credit = line.share
 		}
@@ -135,24 +198,44 @@ func (q *fairQueue) dispatch() {
 		t.granted = true
 		close(t.ready)
 		q.free--
+		g.running++
+		q.vclock = max(q.vclock, g.vtime)
 		line.credit--
 		switch {
 		case len(line.tickets) == 0:
-			q.drop(line)
+			g.drop(line)
 		case line.credit == 0:
-			q.turn++
+			g.turn++
+		}
+		// Among groups of equal virtual time, the one served goes last.
+		q.active = append(slices.Delete(q.active, gi, gi+1), g)
+		if len(g.ring) == 0 {
+			q.deactivate(g)
 		}
 	}
 }
 
-// drop removes a client with no waiting runs from the ring.
-func (q *fairQueue) drop(line *clientLine) {
-	delete(q.lines, line.key)
-	for i, l := range q.ring {
+// deactivate takes a group with no waiting runs out of the turn order.
+func (q *fairQueue) deactivate(g *runGroup) {
+	q.active = slices.DeleteFunc(q.active, func(x *runGroup) bool { return x == g })
+}
+
+// forgetIfIdle drops a group with nothing waiting or running: when it comes
+// back it starts at the current virtual time, as a newcomer.
+func (q *fairQueue) forgetIfIdle(g *runGroup) {
+	if g.running == 0 && len(g.ring) == 0 && q.groups[g.key] == g {
+		delete(q.groups, g.key)
+	}
+}
+
+// drop removes a client with no waiting runs from its group's ring.
+func (g *runGroup) drop(line *clientLine) {
+	delete(g.lines, line.key)
+	for i, l := range g.ring {
 		if l == line {
-			q.ring = append(q.ring[:i], q.ring[i+1:]...)
-			if i < q.turn {
-				q.turn--
+			g.ring = append(g.ring[:i], g.ring[i+1:]...)
+			if i < g.turn {
+				g.turn--
 			}
 			return
 		}

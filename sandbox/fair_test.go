@@ -18,7 +18,7 @@ func grants(t *testing.T, q *fairQueue, clients []string, shares map[string]int)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := q.acquire(context.Background(), c, shares[c], time.Minute); err != nil {
+			if _, err := q.acquire(context.Background(), party{client: c, share: shares[c], group: "192.0.2.1"}, time.Minute); err != nil {
 				t.Error(err)
 				return
 			}
@@ -31,7 +31,7 @@ func grants(t *testing.T, q *fairQueue, clients []string, shares map[string]int)
 		}
 	}
 	for range clients {
-		q.release()
+		q.release(nil, 0)
 		time.Sleep(2 * time.Millisecond)
 	}
 	wg.Wait()
@@ -43,7 +43,7 @@ func countQueued(q *fairQueue) int { n, _ := q.waiting(); return n }
 func waitQueued(q *fairQueue, c string) {
 	for range 1000 {
 		q.mu.Lock()
-		_, ok := q.lines[c]
+		_, ok := q.groups[c]
 		q.mu.Unlock()
 		if ok {
 			return
@@ -81,8 +81,11 @@ func TestFairQueueGivingUp(t *testing.T) {
 	q := newFairQueue(0)
 	ctx, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, 2)
-	go func() { errs <- q.acquire(ctx, "a", 1, time.Minute) }()
-	go func() { errs <- q.acquire(context.Background(), "b", 1, 20*time.Millisecond) }()
+	go func() { _, err := q.acquire(ctx, party{client: "a"}, time.Minute); errs <- err }()
+	go func() {
+		_, err := q.acquire(context.Background(), party{client: "b"}, 20*time.Millisecond)
+		errs <- err
+	}()
 	waitQueued(q, "a")
 	cancel()
 	for range 2 {
@@ -93,8 +96,8 @@ func TestFairQueueGivingUp(t *testing.T) {
 	if runs, clients := q.waiting(); runs != 0 || clients != 0 {
 		t.Fatalf("%d runs of %d clients still waiting", runs, clients)
 	}
-	q.release()
-	if err := q.acquire(context.Background(), "c", 1, time.Second); err != nil {
+	q.release(nil, 0)
+	if _, err := q.acquire(context.Background(), party{client: "c"}, time.Second); err != nil {
 		t.Fatalf("the released slot was lost: %v", err)
 	}
 }
@@ -142,10 +145,92 @@ func BenchmarkScheduling(b *testing.B) {
 		if err := a.admit("ip:192.0.2.1", 1, now); err != nil {
 			b.Fatal(err)
 		}
-		if err := q.acquire(ctx, "ip:192.0.2.1", 1, time.Minute); err != nil {
+		g, err := q.acquire(ctx, party{client: "session:1", group: "192.0.2.1"}, time.Minute)
+		if err != nil {
 			b.Fatal(err)
 		}
-		q.release()
+		q.release(g, time.Millisecond)
 		a.done("ip:192.0.2.1", 1, time.Millisecond, now)
+	}
+}
+
+// queueRuns queues n runs of p, each in its own goroutine, and sends each
+// one's group to granted when it gets its slot.
+func queueRuns(t *testing.T, q *fairQueue, p party, n int, granted chan<- party) {
+	t.Helper()
+	for range n {
+		before := countQueued(q)
+		go func() {
+			if _, err := q.acquire(context.Background(), p, time.Minute); err != nil {
+				t.Error(err)
+				return
+			}
+			granted <- p
+		}()
+		for countQueued(q) == before {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// serve hands out n slots one at a time, each run holding a worker for
+// held, and returns the groups served in order.
+func serve(q *fairQueue, n int, held time.Duration, granted <-chan party) []string {
+	var order []string
+	var last *runGroup
+	for range n {
+		q.release(last, held)
+		p := <-granted
+		order = append(order, p.group)
+		q.mu.Lock()
+		last = q.groups[p.group]
+		q.mu.Unlock()
+	}
+	return order
+}
+
+// A heavy group cannot make a newcomer wait for its backlog: however large
+// its weight, the newcomer gets the next free slot.
+func TestFairQueueNewcomerIsNext(t *testing.T) {
+	q := newFairQueue(0)
+	granted := make(chan party, 100)
+	heavy := party{client: "session:a", group: "203.0.113.7", groupShare: 50}
+	queueRuns(t, q, heavy, 20, granted)
+	serve(q, 5, 2*time.Second, granted)
+	queueRuns(t, q, party{client: "session:v", group: "198.51.100.9"}, 1, granted)
+	if got := serve(q, 1, 2*time.Second, granted); got[0] != "198.51.100.9" {
+		t.Fatalf("the newcomer waited behind the heavy group's backlog: %v", got)
+	}
+}
+
+// Two backlogged groups get worker time in proportion to their weights.
+func TestFairQueueWeightsWorkerTime(t *testing.T) {
+	q := newFairQueue(0)
+	granted := make(chan party, 100)
+	queueRuns(t, q, party{client: "session:c", group: "class", groupShare: 3}, 40, granted)
+	queueRuns(t, q, party{client: "session:o", group: "other", groupShare: 1}, 40, granted)
+	served := map[string]int{}
+	for _, g := range serve(q, 40, time.Second, granted) {
+		served[g]++
+	}
+	if served["class"] < 28 || served["class"] > 32 {
+		t.Fatalf("of 40 equal runs, the group of weight 3 got %d, want ≈ 30 (3:1): %v", served["class"], served)
+	}
+}
+
+// Inside a group, clients take turns: one client's backlog does not hold
+// back another client behind the same address.
+func TestFairQueueClientsInsideGroup(t *testing.T) {
+	q := newFairQueue(0)
+	granted := make(chan party, 100)
+	queueRuns(t, q, party{client: "session:a", group: "school"}, 4, granted)
+	queueRuns(t, q, party{client: "session:b", group: "school"}, 1, granted)
+	var order []string
+	for range 5 {
+		q.release(nil, 0)
+		order = append(order, (<-granted).client)
+	}
+	if order[1] != "session:b" {
+		t.Fatalf("got %v, want session:b second", order)
 	}
 }

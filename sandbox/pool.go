@@ -142,6 +142,13 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 			return Result{}, err
 		}
 		defer func() { p.clients.done(req.Client, req.Share, held, time.Now()) }()
+		if req.Group != "" {
+			group := "group:" + req.Group
+			if err := p.clients.admit(group, req.GroupShare, time.Now()); err != nil {
+				return Result{}, err
+			}
+			defer func() { p.clients.done(group, req.GroupShare, held, time.Now()) }()
+		}
 	}
 	select {
 	case p.slots <- struct{}{}:
@@ -151,13 +158,14 @@ func (p *Pool) Run(ctx context.Context, req Request) (Result, error) {
 	defer func() { <-p.slots }()
 	// MaxQueueWait bounds the whole wait: for a slot, then for a worker.
 	deadline := time.Now().Add(p.cfg.MaxQueueWait)
-	switch err := p.queue.acquire(ctx, req.Client, req.Share, p.cfg.MaxQueueWait); {
+	group, err := p.queue.acquire(ctx, party{client: req.Client, share: req.Share, group: req.Group, groupShare: req.GroupShare}, p.cfg.MaxQueueWait)
+	switch {
 	case errors.Is(err, ErrQueueTimeout):
 		return Result{}, err
 	case err != nil:
 		return stopped(ErrTypeCancelled, "the run was cancelled before it started", 0), nil
 	}
-	defer p.queue.release()
+	defer func() { p.queue.release(group, held) }()
 	return p.runOnWorker(ctx, req, deadline, &held)
 }
 

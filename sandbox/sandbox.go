@@ -126,6 +126,15 @@ type Request struct {
 	// Share weighs the client: its turns in the round-robin, its runs and
 	// its budget are multiplied by it (0 means 1).
 	Share int
+	// Group is the client's address: several clients (sessions, users)
+	// may share one. Groups are served fairly in worker time before
+	// clients are, and a group is held to Config.ClientRuns and
+	// Config.ClientBudget times GroupShare. Empty: the client is a group
+	// of its own, of weight Share.
+	Group string
+	// GroupShare weighs the group (0 means 1): the caller grows it with the
+	// distinct clients active behind the address, up to a cap.
+	GroupShare int
 	// Input is the start of the program's standard input, delivered with
 	// the program.
 	Input []byte

@@ -34,6 +34,34 @@ func postFrom(s *Server, addr, code string, timeout float64) (int, ExecutionResu
 // victim's print(1), sent in the middle of it, still completes within one
 // run's time limit of its own run time; the attacker's runs past its share
 // get 429 with Retry-After.
+// flood keeps n attackers sending until stop is called: attacker i sends
+// its j-th request with send(i, j), which reports whether it was refused (a
+// refused attacker pauses 50 ms). It counts the requests sent and refused.
+func flood(n int, send func(i, j int) (refused bool)) (stop func(), sent, refused *atomic.Int64) {
+	done := make(chan struct{})
+	sent, refused = new(atomic.Int64), new(atomic.Int64)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; ; j++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				sent.Add(1)
+				if send(i, j) {
+					refused.Add(1)
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	return func() { close(done); wg.Wait() }, sent, refused
+}
+
 func TestOneClientCannotStarveAnother(t *testing.T) {
 	p := newPool(t, sandbox.Config{Workers: 2, QueueSize: 64, ClientRuns: 4, OutputLimit: 64 << 10})
 	s := New(Config{ExecuteRate: 1 << 20, ExecuteBurst: 1 << 20}, discardLog(), Deps{Runner: p})
@@ -48,32 +76,15 @@ func TestOneClientCannotStarveAnother(t *testing.T) {
 			"fd = posix.open('/cr/result', posix.O_WRONLY | posix.O_TRUNC)\n" +
 			"posix.write(fd, ('{\"exit_code\": 0, \"violations\": [' + ','.join(['{}'] * 200000) + ']}').encode())\nposix._exit(0)",
 	}
-	stop := make(chan struct{})
-	var rejected, sent atomic.Int64
-	var wg sync.WaitGroup
-	for i := range 12 { // more than the attacker may have at once
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := 0; ; j++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				sent.Add(1)
-				code, _, hdr := postFrom(s, "203.0.113.7", attacks[(i+j)%len(attacks)], limit)
-				if code == http.StatusTooManyRequests {
-					if hdr.Get("Retry-After") == "" {
-						t.Error("429 without Retry-After")
-					}
-					rejected.Add(1)
-					time.Sleep(50 * time.Millisecond)
-				}
-			}
-		}()
-	}
-	defer func() { close(stop); wg.Wait() }()
+	// more attackers than the attacker may have runs at once
+	stop, sent, rejected := flood(12, func(i, j int) bool {
+		code, _, hdr := postFrom(s, "203.0.113.7", attacks[(i+j)%len(attacks)], limit)
+		if code == http.StatusTooManyRequests && hdr.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+		return code == http.StatusTooManyRequests
+	})
+	defer stop()
 	time.Sleep(1500 * time.Millisecond) // the attack is in full swing
 	for range 3 {
 		start := time.Now()

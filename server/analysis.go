@@ -185,7 +185,7 @@ func (s *Server) analyzeAsync(w http.ResponseWriter, r *http.Request) error {
 	if conn := s.conn(*req.ConnectionID); conn != nil {
 		go conn.streamAnalysis(c, id, req)
 	} else if err := s.handOff(r.Context(), handoff{Kind: "analyze", JobID: id, ConnID: *req.ConnectionID,
-		UserID: c.userID(), IP: c.ip, Analyze: &req}); err != nil {
+		UserID: c.userID(), Session: c.session, IP: c.ip, Analyze: &req}); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"job_id": id, "status": "streaming"})

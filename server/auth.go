@@ -26,9 +26,13 @@ type AuthConfig struct {
 	// OIDC, if set, also accepts RS256 tokens of an external identity
 	// provider (AWS Cognito or any OIDC issuer).
 	OIDC *OIDCConfig
-	// AuthRate and AuthBurst limit register and login attempts per client IP
-	// per minute.
+	// AuthRate and AuthBurst limit failed sign-ins per client address per
+	// minute (a correct password is not limited by the address); each
+	// account also backs off after repeated failures (signin.go).
 	AuthRate, AuthBurst int
+	// RegisterRate and RegisterBurst limit registrations per client address
+	// per hour.
+	RegisterRate, RegisterBurst int
 	// UserExecuteRate and UserExecuteBurst limit runs per signed-in user per minute.
 	UserExecuteRate, UserExecuteBurst int
 }
@@ -80,8 +84,12 @@ func errUnauthorized(msg string) *httpError {
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
-	if err := s.admitAuth(r); err != nil {
-		return err
+	if s.users == nil {
+		return errUnavailable("accounts are not enabled on this server")
+	}
+	addr := s.clientIP(r)
+	if ok, retry := s.regLimiter.allowScaled("ip:"+addr, time.Now(), s.classroomScale(addr)); !ok {
+		return errTooMany("too many accounts registered from this address", retry)
 	}
 	var c credentials
 	if err := decodeText(r.Body, 16<<10, &c); err != nil {
@@ -149,18 +157,24 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if c.Email == nil || c.Password == nil {
 		return errInvalid("email and password are required")
 	}
+	if herr := s.accountLocked(*c.Email); herr != nil {
+		return herr
+	}
 	bad := errUnauthorized("invalid email or password")
 	u, err := s.users.UserByEmail(r.Context(), *c.Email)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && u.PasswordHash == "") {
 		checkPassword(dummyHash, *c.Password) // same work as a real check
+		s.signinFailed(r, *c.Email)
 		return bad
 	}
 	if err != nil {
 		return err
 	}
 	if !checkPassword(u.PasswordHash, *c.Password) {
+		s.signinFailed(r, *c.Email)
 		return bad
 	}
+	s.signins.succeeded(*c.Email)
 	return s.writeToken(w, http.StatusOK, u)
 }
 
@@ -204,7 +218,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if c.CurrentPassword == nil || c.NewPassword == nil {
 		return errInvalid("current_password and new_password are required")
 	}
+	if herr := s.accountLocked(u.Email); herr != nil {
+		return herr
+	}
 	if u.PasswordHash == "" || !checkPassword(u.PasswordHash, *c.CurrentPassword) {
+		s.signinFailed(r, u.Email)
 		return &httpError{Status: http.StatusForbidden, Code: "forbidden", Msg: "the current password is wrong"}
 	}
 	if herr := validPassword(*c.NewPassword); herr != nil {
@@ -241,14 +259,36 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// admitAuth refuses a password check from an address that has failed too
+// many lately (authLimiter counts failures only: a class signing in
+// correctly is not limited).
 func (s *Server) admitAuth(r *http.Request) *httpError {
 	if s.users == nil {
 		return errUnavailable("accounts are not enabled on this server")
 	}
-	if ok, retry := s.authLimiter.allow("ip:"+s.clientIP(r), time.Now()); !ok {
-		return errRateLimited(retry)
+	addr := s.clientIP(r)
+	if ok, retry := s.authLimiter.peek("ip:"+addr, time.Now(), s.classroomScale(addr)); !ok {
+		return errTooMany("too many failed sign-ins from this address", retry)
 	}
 	return nil
+}
+
+// accountLocked refuses a sign-in to an account that is backing off after
+// repeated wrong passwords (signin.go), whoever asks.
+func (s *Server) accountLocked(email string) *httpError {
+	if wait := s.signins.locked(email, time.Now()); wait > 0 {
+		s.metrics.signinsLocked.Inc()
+		return errTooMany("too many wrong passwords for this account", wait)
+	}
+	return nil
+}
+
+// signinFailed counts a wrong password against the address and the account.
+func (s *Server) signinFailed(r *http.Request, email string) {
+	now := time.Now()
+	addr := s.clientIP(r)
+	s.authLimiter.allowScaled("ip:"+addr, now, s.classroomScale(addr))
+	s.signins.failed(email, now)
 }
 
 // builtinClaims are a built-in token's claims: the registered ones and the

@@ -51,9 +51,13 @@ func errOverloaded(retry time.Duration) *httpError {
 		Msg: "the execution queue is full; try again shortly", RetryAfter: retry}
 }
 
-func errRateLimited(retry time.Duration) *httpError {
+func errRateLimited(retry time.Duration) *httpError { return errTooMany("too many requests", retry) }
+
+// errTooMany is a 429 that says what there were too many of, and when to
+// try again.
+func errTooMany(what string, retry time.Duration) *httpError {
 	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
-		Msg: "too many requests; try again in " + strconv.Itoa(retrySeconds(retry)) + " s", RetryAfter: retry}
+		Msg: what + "; try again in " + strconv.Itoa(retrySeconds(retry)) + " s", RetryAfter: retry}
 }
 
 func errUnavailable(msg string) *httpError {

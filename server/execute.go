@@ -198,15 +198,20 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request) error {
 
 // caller is who asks for a run: a user, or an anonymous client IP.
 type caller struct {
-	user *store.User
-	ip   string
+	user    *store.User
+	session string // the anonymous session's id, if the request had a valid one
+	ip      string
 }
 
-// key identifies the caller to the sandbox's fair scheduling: the user if
-// signed in, else the client address.
+// key identifies the caller to the sandbox's fair scheduling and the rate
+// limits: the user if signed in, else the browser's session, else the
+// client address.
 func (c caller) key() string {
-	if c.user != nil {
+	switch {
+	case c.user != nil:
 		return "user:" + c.user.ID
+	case c.session != "":
+		return "session:" + c.session
 	}
 	return "ip:" + c.ip
 }
@@ -235,7 +240,7 @@ func (s *Server) callerOf(r *http.Request) (caller, *httpError) {
 	if herr != nil {
 		return caller{}, herr
 	}
-	return s.checkCaller(caller{user: u, ip: s.clientIP(r)})
+	return s.checkCaller(caller{user: u, session: s.sessionOf(r), ip: s.clientIP(r)})
 }
 
 func (s *Server) checkCaller(c caller) (caller, *httpError) {
@@ -245,18 +250,32 @@ func (s *Server) checkCaller(c caller) (caller, *httpError) {
 	return c, nil
 }
 
-// admit applies the rate limit: per user when signed in, per IP otherwise.
+// admit applies the rate limits: the caller's own (per user when signed
+// in, else per session, else per address), then its address's, whose rate
+// is the per-client rate times the address's share (addressShare).
 func (s *Server) admit(c caller) *httpError {
+	now := time.Now()
 	ok, retry := false, time.Duration(0)
 	if c.user != nil {
-		ok, retry = s.userLimiter.allow("user:"+c.user.ID, time.Now())
+		ok, retry = s.userLimiter.allow(c.key(), now)
 	} else {
-		ok, retry = s.limiter.allow("ip:"+c.ip, time.Now())
+		ok, retry = s.limiter.allow(c.key(), now)
+	}
+	if ok {
+		ok, retry = s.addrLimiter.allowScaled("ip:"+c.ip, now, float64(s.addressShare(c, now)))
 	}
 	if !ok {
 		return errRateLimited(retry)
 	}
 	return nil
+}
+
+// addressShare records the caller as active behind its address and returns
+// the address's share: its active sessions and users (a user counts
+// UserShare), at least 1, at most AddressCap (times ClassroomMultiple in a
+// classroom network).
+func (s *Server) addressShare(c caller, now time.Time) int {
+	return s.ids.touch(c.ip, c.key(), s.shareOf(c), s.addressCap(c.ip), now)
 }
 
 // begin counts a run that Shutdown must wait for, from its admission until
@@ -292,7 +311,7 @@ func (s *Server) runJob(ctx context.Context, c caller, id string, p runParams, h
 	start := time.Now()
 	res, err := s.runner.Run(ctx, sandbox.Request{
 		Code: p.Code, Timeout: p.Timeout, Input: []byte(p.Stdin), Stdin: h.stdin,
-		Client: c.key(), Share: s.shareOf(c),
+		Client: c.key(), Share: s.shareOf(c), Group: c.ip, GroupShare: s.addressShare(c, time.Now()),
 		OnStart:        func() { s.jobs.setRunning(id); callIf(h.started) },
 		OnOutput:       h.output,
 		OnWaitingInput: h.waiting,
@@ -422,7 +441,7 @@ func (s *Server) executeAsync(w http.ResponseWriter, r *http.Request) error {
 		err = conn.startRun(c, id, p, false)
 	} else {
 		err = s.handOff(r.Context(), handoff{Kind: "execute", JobID: id, ConnID: *req.ConnectionID,
-			UserID: c.userID(), IP: c.ip, Code: p.Code, Stdin: p.Stdin, TimeoutMS: p.Timeout.Milliseconds(), SnippetID: p.SnippetID})
+			UserID: c.userID(), Session: c.session, IP: c.ip, Code: p.Code, Stdin: p.Stdin, TimeoutMS: p.Timeout.Milliseconds(), SnippetID: p.SnippetID})
 	}
 	if err != nil {
 		s.withdrawJob(r.Context(), id)

@@ -37,11 +37,12 @@ const (
 
 // handoff is a request for a WebSocket connection held by another process.
 type handoff struct {
-	Kind   string `json:"kind"` // "execute" or "analyze"
-	JobID  string `json:"job_id"`
-	ConnID string `json:"connection_id"`
-	UserID string `json:"user_id,omitempty"`
-	IP     string `json:"ip"`
+	Kind    string `json:"kind"` // "execute" or "analyze"
+	JobID   string `json:"job_id"`
+	ConnID  string `json:"connection_id"`
+	UserID  string `json:"user_id,omitempty"`
+	Session string `json:"session,omitempty"` // the anonymous session's id
+	IP      string `json:"ip"`
 	// execute
 	Code      string `json:"code,omitempty"`
 	Stdin     string `json:"stdin,omitempty"`
@@ -196,7 +197,7 @@ func (s *Server) acceptHandoff(ctx context.Context, h handoff) *httpError {
 	if conn == nil {
 		return errNoConnection
 	}
-	c := caller{ip: h.IP}
+	c := caller{ip: h.IP, session: h.Session}
 	if h.UserID != "" {
 		if s.users == nil {
 			return errUnauthorized("this server has no accounts")

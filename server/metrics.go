@@ -19,6 +19,12 @@ type metrics struct {
 	execTime   prometheus.Histogram
 	wsConns    prometheus.Gauge
 	outboxLag  prometheus.Gauge
+	// anonymous sessions minted, and page loads refused one by the
+	// per-address minting limit
+	sessionsMinted  prometheus.Counter
+	sessionsRefused prometheus.Counter
+	// sign-ins refused by an account's back-off
+	signinsLocked prometheus.Counter
 }
 
 func newMetrics(runner Runner) *metrics {
@@ -44,11 +50,21 @@ func newMetrics(runner Runner) *metrics {
 		outboxLag: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "coderemote_sync_outbox_lag_seconds", Help: "Age of the oldest snippet change not yet in the search index.",
 		}),
+		sessionsMinted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "coderemote_sessions_minted_total", Help: "Anonymous browser sessions minted.",
+		}),
+		sessionsRefused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "coderemote_sessions_refused_total", Help: "Page loads that got no new session: their address minted as many as it may.",
+		}),
+		signinsLocked: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "coderemote_signins_locked_total", Help: "Sign-ins refused because the account backs off after repeated wrong passwords.",
+		}),
 	}
 	stat := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.executions, m.execTime, m.wsConns, m.outboxLag,
+		m.sessionsMinted, m.sessionsRefused, m.signinsLocked,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		stat("coderemote_execution_queue_depth", "Runs waiting for a sandbox worker.",
 			func() float64 { return float64(runner.Stats().Queued) }),

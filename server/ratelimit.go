@@ -34,23 +34,46 @@ func newRateLimiter(perSecond float64, burst, maxKeys int) *rateLimiter {
 
 // allow takes a token for key; if none is left it reports how long until one is.
 func (l *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
+	return l.allowScaled(key, now, 1)
+}
+
+// allowScaled is allow for a key whose rate and burst are scale times the
+// limiter's (an address with many people behind it, a classroom network).
+func (l *rateLimiter) allowScaled(key string, now time.Time, scale float64) (bool, time.Duration) {
+	return l.take(key, now, scale, true)
+}
+
+// peek reports whether allowScaled would succeed, without taking a token
+// (for limits charged only on failure, such as wrong passwords).
+func (l *rateLimiter) peek(key string, now time.Time, scale float64) (bool, time.Duration) {
+	return l.take(key, now, scale, false)
+}
+
+func (l *rateLimiter) take(key string, now time.Time, scale float64, consume bool) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	scale = max(scale, 1)
+	burst, rate := l.burst*scale, l.rate*scale
 	b, ok := l.buckets[key]
 	if !ok {
+		if !consume {
+			return true, 0
+		}
 		if len(l.buckets) >= l.maxKeys {
 			l.shrink(now)
 		}
-		b = &bucket{tokens: l.burst, last: now}
+		b = &bucket{tokens: burst, last: now}
 		l.buckets[key] = b
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now
 	if b.tokens >= 1 {
-		b.tokens--
+		if consume {
+			b.tokens--
+		}
 		return true, 0
 	}
-	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	wait := time.Duration((1 - b.tokens) / rate * float64(time.Second))
 	return false, wait
 }
 
@@ -103,13 +126,16 @@ func (s *Server) clientIP(r *http.Request) string {
 
 // trusted reports whether addr is in TrustedProxies. (With TrustProxy the
 // peer that connected is trusted whatever its address: one proxy.)
-func (s *Server) trusted(addr string) bool {
+func (s *Server) trusted(addr string) bool { return inNetworks(addr, s.cfg.TrustedProxies) }
+
+// inNetworks reports whether addr is an IP address in one of networks.
+func inNetworks(addr string, networks []netip.Prefix) bool {
 	ip, err := netip.ParseAddr(addr)
 	if err != nil {
 		return false
 	}
 	ip = ip.Unmap()
-	for _, p := range s.cfg.TrustedProxies {
+	for _, p := range networks {
 		if p.Contains(ip) {
 			return true
 		}

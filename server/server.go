@@ -68,6 +68,8 @@ type Config struct {
 	// MemoryLimitBytes and OutputLimitBytes are the sandbox's per-run caps,
 	// reported by /health (the sandbox enforces them).
 	MemoryLimitBytes, OutputLimitBytes int
+	// ClientRuns is the sandbox's Config.ClientRuns (shown in /health).
+	ClientRuns int
 	// MaxCodeBytes, MaxStdinBytes bound a run's program and input.
 	MaxCodeBytes  int
 	MaxStdinBytes int
@@ -86,6 +88,20 @@ type Config struct {
 	// writes (which are indexed).
 	WorkRate  int
 	WorkBurst int
+	// AddressCap is the most shares one address gets: an address's share
+	// is the number of sessions active behind it lately (a signed-in user
+	// counts UserShare), at least 1 and at most this. Its runs in progress,
+	// budget of worker time, run rate and WebSockets are the per-client
+	// allowances times its share.
+	AddressCap int
+	// SessionRate and SessionBurst limit the anonymous sessions one address
+	// may mint per minute (sessions.go).
+	SessionRate, SessionBurst int
+	// ClassroomNetworks are networks whose addresses get ClassroomMultiple
+	// times the per-address allowances: the address cap, sessions minted,
+	// registrations and failed sign-ins.
+	ClassroomNetworks []netip.Prefix
+	ClassroomMultiple int
 	// UserShare is a signed-in user's weight in the sandbox's fair
 	// scheduling, against 1 for an anonymous client address: its turns, the
 	// runs it may have at once and its budget of worker time.
@@ -127,6 +143,15 @@ const (
 	DefaultWSPerIP       = 16
 	DefaultWorkRate      = 120
 	DefaultWorkBurst     = 60
+	DefaultAddressCap    = 50
+	DefaultSessionRate   = 30
+	DefaultSessionBurst  = 60
+	DefaultClassroomMult = 4
+	// Failed sign-ins per minute per address (burst: twice that), and
+	// registrations per hour per address (burst 60): enough for a class.
+	DefaultAuthRate      = 30
+	DefaultRegisterRate  = 120
+	DefaultRegisterBurst = 60
 )
 
 func (c Config) withDefaults() Config {
@@ -170,15 +195,33 @@ func (c Config) withDefaults() Config {
 	if c.UserShare <= 0 {
 		c.UserShare = DefaultUserShare
 	}
+	if c.AddressCap <= 0 {
+		c.AddressCap = DefaultAddressCap
+	}
+	if c.SessionRate <= 0 {
+		c.SessionRate = DefaultSessionRate
+	}
+	if c.SessionBurst <= 0 {
+		c.SessionBurst = DefaultSessionBurst
+	}
+	if c.ClassroomMultiple <= 0 {
+		c.ClassroomMultiple = DefaultClassroomMult
+	}
 	a := &c.Auth
 	if a.TokenTTL <= 0 {
 		a.TokenTTL = time.Hour
 	}
 	if a.AuthRate <= 0 {
-		a.AuthRate = 10
+		a.AuthRate = DefaultAuthRate
 	}
 	if a.AuthBurst <= 0 {
-		a.AuthBurst = 10
+		a.AuthBurst = 2 * a.AuthRate
+	}
+	if a.RegisterRate <= 0 {
+		a.RegisterRate = DefaultRegisterRate
+	}
+	if a.RegisterBurst <= 0 {
+		a.RegisterBurst = DefaultRegisterBurst
 	}
 	if a.UserExecuteRate <= 0 {
 		a.UserExecuteRate = c.ExecuteRate
@@ -207,13 +250,20 @@ type Server struct {
 	indexKick   chan struct{}
 	metrics     *metrics
 	jobs        *jobRegistry
-	limiter     *rateLimiter // runs per client IP (anonymous)
+	limiter     *rateLimiter // runs per anonymous session, or per address without one
 	userLimiter *rateLimiter // runs per user
-	authLimiter *rateLimiter // register and login per client IP
+	addrLimiter *rateLimiter // runs per address, scaled by its share
+	authLimiter *rateLimiter // failed sign-ins per address
+	regLimiter  *rateLimiter // registrations per address
 	workLimiter *rateLimiter // analysis, search and snippet writes per client IP
-	mux         *http.ServeMux
-	patterns    []string // registered routes
-	handler     http.Handler
+	// sessionLimiter limits the anonymous sessions an address mints.
+	sessionLimiter *rateLimiter
+	sessionKey     []byte
+	ids            *identities  // who was active behind each address lately
+	signins        *signinGuard // failed sign-ins per account
+	mux            *http.ServeMux
+	patterns       []string // registered routes
+	handler        http.Handler
 
 	// storageFullAt is when a write last failed for want of disk space.
 	storageFullAt atomic.Int64
@@ -235,24 +285,30 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 	cfg = cfg.withDefaults()
 	a := cfg.Auth
 	s := &Server{
-		cfg:         cfg,
-		auth:        a,
-		log:         log,
-		runner:      deps.Runner,
-		store:       deps.Store,
-		metrics:     newMetrics(deps.Runner),
-		jobs:        newJobRegistry(jobTTL, maxJobs, cfg.JobOutputBytes),
-		known:       newKnownUsers(),
-		limiter:     newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
-		userLimiter: newRateLimiter(float64(a.UserExecuteRate)/60, a.UserExecuteBurst, maxLimiterKeys),
-		authLimiter: newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),
-		workLimiter: newRateLimiter(float64(cfg.WorkRate)/60, cfg.WorkBurst, maxLimiterKeys),
-		mux:         http.NewServeMux(),
-		conns:       map[string]*wsConn{},
-		wsPerIP:     map[string]int{},
-		analyzer:    deps.Analyzer,
-		bus:         deps.Bus,
-		indexKick:   make(chan struct{}, 1),
+		cfg:            cfg,
+		auth:           a,
+		log:            log,
+		runner:         deps.Runner,
+		store:          deps.Store,
+		metrics:        newMetrics(deps.Runner),
+		jobs:           newJobRegistry(jobTTL, maxJobs, cfg.JobOutputBytes),
+		known:          newKnownUsers(),
+		limiter:        newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
+		userLimiter:    newRateLimiter(float64(a.UserExecuteRate)/60, a.UserExecuteBurst, maxLimiterKeys),
+		addrLimiter:    newRateLimiter(float64(cfg.ExecuteRate)/60, cfg.ExecuteBurst, maxLimiterKeys),
+		authLimiter:    newRateLimiter(float64(a.AuthRate)/60, a.AuthBurst, maxLimiterKeys),
+		regLimiter:     newRateLimiter(float64(a.RegisterRate)/3600, a.RegisterBurst, maxLimiterKeys),
+		sessionLimiter: newRateLimiter(float64(cfg.SessionRate)/60, cfg.SessionBurst, maxLimiterKeys),
+		sessionKey:     sessionKey(a.Secret),
+		ids:            newIdentities(),
+		signins:        newSigninGuard(),
+		workLimiter:    newRateLimiter(float64(cfg.WorkRate)/60, cfg.WorkBurst, maxLimiterKeys),
+		mux:            http.NewServeMux(),
+		conns:          map[string]*wsConn{},
+		wsPerIP:        map[string]int{},
+		analyzer:       deps.Analyzer,
+		bus:            deps.Bus,
+		indexKick:      make(chan struct{}, 1),
 	}
 	if s.analyzer == nil {
 		s.analyzer = llm.Local{}
@@ -289,6 +345,8 @@ func (s *Server) routes() {
 	s.handleRoute("POST /check", s.handle(s.checkCode))
 	s.handleRoute("GET /jobs/{id}", s.handle(s.getJob))
 	s.handleRoute("GET /ws", s.handle(s.websocket))
+	s.handleRoute("GET /auth/session", s.handle(s.getSession))
+	s.handleRoute("DELETE /auth/session", s.handle(s.endSession))
 	if s.store != nil {
 		s.handleRoute("POST /auth/register", s.handle(s.register))
 		s.handleRoute("POST /auth/login", s.handle(s.login))
@@ -383,6 +441,31 @@ type runLimits struct {
 	OutputBytes       int     `json:"output_bytes,omitempty"`
 	CodeBytes         int     `json:"code_bytes"`
 	PythonVersion     string  `json:"python_version"`
+	// Clients are the per-client allowances (docs/security.md).
+	Clients clientLimits `json:"clients"`
+}
+
+// clientLimits are the allowances of one client and of one address.
+type clientLimits struct {
+	RunsPerMinute          int      `json:"runs_per_minute"`           // per session, user or address without a session
+	ConcurrentRuns         int      `json:"concurrent_runs,omitempty"` // per session or address, times the user share for a user
+	UserShare              int      `json:"user_share"`
+	AddressCap             int      `json:"address_cap"` // most shares one address gets
+	SessionsPerMinute      int      `json:"sessions_per_minute"`
+	FailedSigninsPerMinute int      `json:"failed_signins_per_minute"` // per address; each account backs off after 5
+	RegistrationsPerHour   int      `json:"registrations_per_hour"`
+	ClassroomNetworks      []string `json:"classroom_networks"`
+	ClassroomMultiple      int      `json:"classroom_multiple"`
+}
+
+func (s *Server) clientLimits() clientLimits {
+	nets := make([]string, 0, len(s.cfg.ClassroomNetworks))
+	for _, p := range s.cfg.ClassroomNetworks {
+		nets = append(nets, p.String())
+	}
+	return clientLimits{RunsPerMinute: s.cfg.ExecuteRate, ConcurrentRuns: s.cfg.ClientRuns, UserShare: s.cfg.UserShare,
+		AddressCap: s.cfg.AddressCap, SessionsPerMinute: s.cfg.SessionRate, FailedSigninsPerMinute: s.auth.AuthRate,
+		RegistrationsPerHour: s.auth.RegisterRate, ClassroomNetworks: nets, ClassroomMultiple: s.cfg.ClassroomMultiple}
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
@@ -412,7 +495,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks, Limits: runLimits{
 		MaxTimeoutSeconds: s.cfg.MaxTimeout.Seconds(), MemoryBytes: s.cfg.MemoryLimitBytes, OutputBytes: s.cfg.OutputLimitBytes,
-		CodeBytes: s.cfg.MaxCodeBytes, PythonVersion: sandbox.PythonVersion},
+		CodeBytes: s.cfg.MaxCodeBytes, PythonVersion: sandbox.PythonVersion, Clients: s.clientLimits()},
 		Sandbox: sandboxInfo{Workers: st.Workers, RewindMode: string(st.Rewind), Profile: s.cfg.AllowlistProfile, Modules: s.cfg.AllowedModules}})
 	return nil
 }

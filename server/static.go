@@ -42,6 +42,9 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
+	if name == "index.html" {
+		s.ensureSession(w, r) // every browser gets an identity (sessions.go)
+	}
 	w.Header().Add("Vary", "Accept-Encoding")
 	// The build precompresses assets (ui/scripts/compress.mjs): send the
 	// smallest encoding the client accepts.

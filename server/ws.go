@@ -23,11 +23,13 @@ const (
 
 // wsConn is one WebSocket client.
 type wsConn struct {
-	s    *Server
-	id   string
-	c    *websocket.Conn
-	ip   string
-	send chan []byte
+	s  *Server
+	id string
+	c  *websocket.Conn
+	ip string
+	// session is the anonymous session the connection was opened with.
+	session string
+	send    chan []byte
 	// closing asks the writer to send what is queued, then a close frame;
 	// writerDone is closed when the writer has stopped.
 	closing    chan struct{}
@@ -69,8 +71,12 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 		user = u
 	}
 	ip := s.clientIP(r)
+	session := s.sessionOf(r)
+	// An address may hold WSPerIP connections per share: a class behind one
+	// address opens one each.
+	share := s.addressShare(caller{user: user, session: session, ip: ip}, time.Now())
 	s.mu.Lock()
-	if s.wsPerIP[ip] >= s.cfg.WSPerIP {
+	if s.wsPerIP[ip] >= s.cfg.WSPerIP*share {
 		s.mu.Unlock()
 		return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Msg: "too many WebSocket connections from this address", RetryAfter: 10 * time.Second}
@@ -95,7 +101,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.SetReadLimit(s.wsReadLimit())
 	ctx, cancel := context.WithCancel(context.Background())
-	conn := &wsConn{s: s, id: newUUID(), c: c, ip: ip, send: make(chan []byte, wsSendQueue),
+	conn := &wsConn{s: s, id: newUUID(), c: c, ip: ip, session: session, send: make(chan []byte, wsSendQueue),
 		closing: make(chan struct{}), writerDone: make(chan struct{}),
 		ctx: ctx, cancel: cancel, jobs: map[string]*wsJob{}, user: user}
 	s.mu.Lock()
@@ -186,7 +192,7 @@ func (c *wsConn) execute(msg wsIncoming) {
 		c.sendError(id, herr)
 		return
 	}
-	who, herr := c.s.checkCaller(caller{user: c.currentUser(), ip: c.ip})
+	who, herr := c.s.checkCaller(caller{user: c.currentUser(), session: c.session, ip: c.ip})
 	if herr == nil {
 		herr = c.s.admit(who)
 	}
