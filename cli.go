@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/coderemote/coderemote/analysis"
 	"github.com/coderemote/coderemote/graph"
 	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/sandbox"
@@ -402,8 +403,8 @@ func aiDeps(cfg config, log *slog.Logger, db *store.DB, indexChanged <-chan stru
 			e.Follow(ctx, db, seq, indexFollowInterval, indexChanged, func(err error) { log.Warn("search index: following the store", "error", err) })
 		}
 	}
-	deps := server.Deps{Index: idx, Analyzer: llm.Local{}, Embedder: llm.Local{}}
-	space := "local-keywords-v2@" + idx.Backend()
+	deps := server.Deps{Index: idx, Analyzer: analysis.Local{}, Embedder: analysis.Local{}}
+	space := "local-keywords-v3@" + idx.Backend() // v3: the behaviour phrases of analysis/behaviour.go
 	if cfg.gemini.APIKey != "" {
 		g, err := llm.NewGemini(ctx, cfg.gemini, nil)
 		if err != nil {

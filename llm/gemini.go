@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/coderemote/coderemote/complexity"
 	"net/http"
 	"strings"
 	"time"
@@ -110,26 +111,26 @@ type geminiAnalysis struct {
 }
 
 // Analyze asks Gemini for a structured analysis.
-func (g *Gemini) Analyze(ctx context.Context, code string) (Analysis, error) {
+func (g *Gemini) Analyze(ctx context.Context, code string) (complexity.Analysis, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
 	defer cancel()
 	resp, err := g.client.Models.GenerateContent(ctx, g.cfg.Model, genai.Text(fmt.Sprintf(analysisPrompt, code)), g.analysisConfig())
 	if err != nil {
-		return Analysis{}, fmt.Errorf("llm: gemini analyze: %w", err)
+		return complexity.Analysis{}, fmt.Errorf("llm: gemini analyze: %w", err)
 	}
 	return parseAnalysis(resp.Text())
 }
 
 // AnalyzeStream is Analyze with the narrative passed to onChunk as the
 // model writes it.
-func (g *Gemini) AnalyzeStream(ctx context.Context, code string, onChunk func(string)) (Analysis, error) {
+func (g *Gemini) AnalyzeStream(ctx context.Context, code string, onChunk func(string)) (complexity.Analysis, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
 	defer cancel()
 	var raw strings.Builder
 	var narr narrativeScanner
 	for resp, err := range g.client.Models.GenerateContentStream(ctx, g.cfg.Model, genai.Text(fmt.Sprintf(analysisPrompt, code)), g.analysisConfig()) {
 		if err != nil {
-			return Analysis{}, fmt.Errorf("llm: gemini stream: %w", err)
+			return complexity.Analysis{}, fmt.Errorf("llm: gemini stream: %w", err)
 		}
 		text := resp.Text()
 		raw.WriteString(text)
@@ -140,15 +141,15 @@ func (g *Gemini) AnalyzeStream(ctx context.Context, code string, onChunk func(st
 	return parseAnalysis(raw.String())
 }
 
-func parseAnalysis(text string) (Analysis, error) {
+func parseAnalysis(text string) (complexity.Analysis, error) {
 	var ga geminiAnalysis
 	if err := json.Unmarshal([]byte(strings.TrimSpace(text)), &ga); err != nil {
-		return Analysis{}, fmt.Errorf("llm: gemini answered something that is not the analysis JSON: %w", err)
+		return complexity.Analysis{}, fmt.Errorf("llm: gemini answered something that is not the analysis JSON: %w", err)
 	}
 	if ga.TimeComplexity == "" || ga.SpaceComplexity == "" {
-		return Analysis{}, errors.New("llm: gemini's analysis lacks a complexity")
+		return complexity.Analysis{}, errors.New("llm: gemini's analysis lacks a complexity")
 	}
-	a := Analysis{Time: NormalizeBigO(ga.TimeComplexity), Space: NormalizeBigO(ga.SpaceComplexity), Narrative: ga.Narrative}
+	a := complexity.Analysis{Time: complexity.NormalizeBigO(ga.TimeComplexity), Space: complexity.NormalizeBigO(ga.SpaceComplexity), Narrative: ga.Narrative}
 	if ga.Algorithm != "" {
 		a.Families = []string{ga.Algorithm}
 	}
@@ -168,13 +169,13 @@ func (g *Gemini) EmbedQuery(ctx context.Context, text string) ([]float32, error)
 func (g *Gemini) embed(ctx context.Context, text, task string) ([]float32, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
 	defer cancel()
-	dims := int32(Dimensions)
+	dims := int32(complexity.EmbeddingDimensions)
 	resp, err := g.client.Models.EmbedContent(ctx, g.cfg.EmbeddingModel, genai.Text(text),
 		&genai.EmbedContentConfig{TaskType: task, OutputDimensionality: &dims})
 	if err != nil {
 		return nil, fmt.Errorf("llm: gemini embed: %w", err)
 	}
-	if len(resp.Embeddings) != 1 || len(resp.Embeddings[0].Values) != Dimensions {
+	if len(resp.Embeddings) != 1 || len(resp.Embeddings[0].Values) != complexity.EmbeddingDimensions {
 		return nil, fmt.Errorf("llm: gemini returned an embedding of the wrong shape")
 	}
 	return resp.Embeddings[0].Values, nil

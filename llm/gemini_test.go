@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coderemote/coderemote/complexity"
 )
 
 // fakeGemini speaks the Gemini REST shapes the genai SDK uses:
@@ -70,7 +72,7 @@ func (f *fakeGemini) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.(http.Flusher).Flush()
 		}
 	case strings.HasSuffix(r.URL.Path, ":batchEmbedContents"):
-		vals := make([]float32, Dimensions)
+		vals := make([]float32, complexity.EmbeddingDimensions)
 		vals[0] = 1
 		json.NewEncoder(w).Encode(map[string]any{"embeddings": []any{map[string]any{"values": vals}}})
 	default:
@@ -160,7 +162,7 @@ func TestGeminiEmbeddings(t *testing.T) {
 	f := &fakeGemini{}
 	g := newFake(t, f)
 	v, err := g.EmbedQuery(context.Background(), "find an item")
-	if err != nil || len(v) != Dimensions {
+	if err != nil || len(v) != complexity.EmbeddingDimensions {
 		t.Fatalf("got %d %v", len(v), err)
 	}
 	if _, err := g.EmbedDocument(context.Background(), "def f(): pass"); err != nil {
@@ -168,7 +170,7 @@ func TestGeminiEmbeddings(t *testing.T) {
 	}
 	for i, want := range []string{"CODE_RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT"} {
 		req := f.bodies[i]["requests"].([]any)[0].(map[string]any)
-		if req["taskType"] != want || req["outputDimensionality"] != float64(Dimensions) {
+		if req["taskType"] != want || req["outputDimensionality"] != float64(complexity.EmbeddingDimensions) {
 			t.Fatalf("request %d: %v", i, req)
 		}
 	}
@@ -218,7 +220,7 @@ func TestGeminiLive(t *testing.T) {
 	if err != nil || a.Time == "" {
 		t.Fatalf("got %+v %v", a, err)
 	}
-	if v, err := g.EmbedQuery(context.Background(), "sort a list"); err != nil || len(v) != Dimensions {
+	if v, err := g.EmbedQuery(context.Background(), "sort a list"); err != nil || len(v) != complexity.EmbeddingDimensions {
 		t.Fatalf("embedding: %d %v", len(v), err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coderemote/coderemote/llm"
+	"github.com/coderemote/coderemote/analysis"
 	"github.com/coderemote/coderemote/sandbox"
 )
 
@@ -201,7 +201,7 @@ func TestPathologicalAnalysisIsBounded(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("got %d %s", rec.Code, rec.Body.String())
 	}
-	if took := time.Since(start); took > llm.LocalDeadline {
+	if took := time.Since(start); took > analysis.LocalDeadline {
 		t.Fatalf("the analysis took %s, past its deadline", took)
 	}
 }

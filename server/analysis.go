@@ -7,15 +7,16 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/coderemote/coderemote/llm"
+	"github.com/coderemote/coderemote/analysis"
+	"github.com/coderemote/coderemote/complexity"
 	"github.com/coderemote/coderemote/store"
 )
 
-// Analyzer explains a program's complexity: llm.Local, or Gemini with the
+// Analyzer explains a program's complexity: analysis.Local, or Gemini with the
 // local analyzer to fall back on.
 type Analyzer interface {
 	Name() string
-	Analyze(ctx context.Context, code string) (llm.Analysis, error)
+	Analyze(ctx context.Context, code string) (complexity.Analysis, error)
 }
 
 type analyzeRequest struct {
@@ -78,7 +79,7 @@ func (s *Server) analyze(w http.ResponseWriter, r *http.Request) error {
 // StreamAnalyzer is an Analyzer that can pass the narrative on as it is
 // written (Gemini).
 type StreamAnalyzer interface {
-	AnalyzeStream(ctx context.Context, code string, onChunk func(string)) (llm.Analysis, error)
+	AnalyzeStream(ctx context.Context, code string, onChunk func(string)) (complexity.Analysis, error)
 }
 
 // runAnalysis analyzes, and stores the complexities on the caller's snippet.
@@ -87,14 +88,14 @@ func (s *Server) runAnalysis(ctx context.Context, c caller, req analyzeRequest) 
 }
 
 type sourcedAnalysis struct {
-	llm.Analysis
+	complexity.Analysis
 	source, model string
 }
 
 // analyzeWith runs the configured analyzer (streaming the narrative to
 // onChunk when it can) and falls back to the local analyzer if it fails.
 func (s *Server) analyzeWith(ctx context.Context, code string, onChunk func(string)) sourcedAnalysis {
-	var a llm.Analysis
+	var a complexity.Analysis
 	var err error
 	streamed := false
 	if sa, ok := s.analyzer.(StreamAnalyzer); ok && onChunk != nil {
@@ -115,7 +116,7 @@ func (s *Server) analyzeWith(ctx context.Context, code string, onChunk func(stri
 		return sourcedAnalysis{a, source, modelName(source, model)}
 	}
 	s.log.Warn("analysis: falling back to the local analyzer", "err", err)
-	a = llm.AnalyzeLocal(code)
+	a = analysis.AnalyzeLocal(code)
 	a.Narrative = "*The model was not available; this is a local estimate.*\n\n" + a.Narrative
 	if onChunk != nil {
 		if streamed {
@@ -132,7 +133,7 @@ func (s *Server) finishAnalysis(ctx context.Context, c caller, req analyzeReques
 	a := sa.Analysis
 	res := analysisResult{Success: true, Narrative: a.Narrative, Available: true, Source: sa.source, Model: sa.model,
 		Families: a.Families, Confidence: string(a.Confidence)}
-	t, sp := llm.NormalizeBigO(a.Time), llm.NormalizeBigO(a.Space)
+	t, sp := complexity.NormalizeBigO(a.Time), complexity.NormalizeBigO(a.Space)
 	res.TimeComplexity, res.SpaceComplexity = &t, &sp
 	if res.Families == nil {
 		res.Families = []string{}
@@ -166,7 +167,7 @@ func (s *Server) analyzeStatus(w http.ResponseWriter, r *http.Request) error {
 // searchKind is "keyword" with the offline embeddings (words and concepts)
 // and "meaning" with a model's.
 func (s *Server) searchKind() string {
-	if _, local := s.embedder.(llm.Local); local || s.embedder == nil {
+	if _, local := s.embedder.(analysis.Local); local || s.embedder == nil {
 		return "keyword"
 	}
 	return "meaning"

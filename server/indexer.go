@@ -5,8 +5,9 @@ import (
 	"errors"
 	"time"
 
+	"github.com/coderemote/coderemote/analysis"
+	"github.com/coderemote/coderemote/complexity"
 	"github.com/coderemote/coderemote/graph"
-	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/store"
 )
 
@@ -27,7 +28,7 @@ type Index interface {
 	ByComplexity(ctx context.Context, userID, kind, value string, k int) ([]graph.Result, error)
 }
 
-// Embedder turns text into vectors: llm.Local, or Gemini's embeddings.
+// Embedder turns text into vectors: analysis.Local, or Gemini's embeddings.
 type Embedder interface {
 	EmbedDocument(ctx context.Context, text string) ([]float32, error)
 	EmbedQuery(ctx context.Context, text string) ([]float32, error)
@@ -121,13 +122,13 @@ func (s *Server) indexEvent(ctx context.Context, e store.OutboxEvent) error {
 	if err != nil {
 		return err
 	}
-	vec, err := s.embedder.EmbedDocument(ctx, llm.DocumentText(deref(sn.Title), deref(sn.Description), sn.Code))
+	vec, err := s.embedder.EmbedDocument(ctx, analysis.DocumentText(deref(sn.Title), deref(sn.Description), sn.Code))
 	if err != nil {
 		return err
 	}
 	return s.index.Upsert(ctx, graph.Node{
 		SnippetID: sn.ID, UserID: sn.UserID, Title: deref(sn.Title), Language: sn.Language, Description: deref(sn.Description),
-		TimeComplexity: llm.NormalizeBigO(deref(sn.TimeComplexity)), SpaceComplexity: llm.NormalizeBigO(deref(sn.SpaceComplexity)),
+		TimeComplexity: complexity.NormalizeBigO(deref(sn.TimeComplexity)), SpaceComplexity: complexity.NormalizeBigO(deref(sn.SpaceComplexity)),
 		Embedding: vec, UpdatedAt: sn.UpdatedAt,
 	})
 }

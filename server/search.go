@@ -8,8 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/coderemote/coderemote/analysis"
+	"github.com/coderemote/coderemote/complexity"
 	"github.com/coderemote/coderemote/graph"
-	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/store"
 )
 
@@ -90,7 +91,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if s.searchKind() == "keyword" {
 		method = "keyword"
 	}
-	want := llm.ComplexityInText(q)
+	want := complexity.ComplexityInText(q)
 	k := limit
 	if want != "" {
 		method, k = "hybrid", 1000 // filter by complexity, then rank
@@ -122,7 +123,7 @@ func (s *Server) searchComplexity(w http.ResponseWriter, r *http.Request) error 
 		return herr
 	}
 	q := r.URL.Query()
-	value := llm.NormalizeBigO(q.Get("complexity"))
+	value := complexity.NormalizeBigO(q.Get("complexity"))
 	if value == "" || len(value) > 100 {
 		return errInvalid("complexity is required, e.g. O(n^2)")
 	}
@@ -168,7 +169,7 @@ func (s *Server) searchSimilar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	vec, err := s.embedder.EmbedDocument(r.Context(), llm.DocumentText(deref(sn.Title), deref(sn.Description), sn.Code))
+	vec, err := s.embedder.EmbedDocument(r.Context(), analysis.DocumentText(deref(sn.Title), deref(sn.Description), sn.Code))
 	if err != nil {
 		return err
 	}

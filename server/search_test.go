@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coderemote/coderemote/analysis"
 	"github.com/coderemote/coderemote/graph"
-	"github.com/coderemote/coderemote/llm"
 	"github.com/coderemote/coderemote/store/storetest"
 )
 
@@ -190,7 +190,7 @@ func TestAnalyzeEndpoints(t *testing.T) {
 // cypherAnalyzer writes a fixed query; cypherIndex answers generated
 // queries with rows that include another user's snippet.
 type cypherAnalyzer struct {
-	llm.Local
+	analysis.Local
 	query string
 }
 
@@ -219,7 +219,7 @@ func TestSearchByGeneratedCypher(t *testing.T) {
 		{"a refused query falls back", "MATCH (n) DETACH DELETE n RETURN n.id AS id // $user_id", "hybrid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := New(Config{Auth: AuthConfig{Secret: testSecret}}, discardLog(), Deps{Runner: sharedPool(t), Store: db, Embedder: llm.Local{},
+			s := New(Config{Auth: AuthConfig{Secret: testSecret}}, discardLog(), Deps{Runner: sharedPool(t), Store: db, Embedder: analysis.Local{},
 				Analyzer: cypherAnalyzer{query: tc.query}})
 			tok := registerUser(t, s, newUUID()[:8]+"@example.com")
 			_, me, _ := call(t, s, "GET", "/auth/me", tok, "")

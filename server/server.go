@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coderemote/coderemote/llm"
+	"github.com/coderemote/coderemote/analysis"
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/store"
 )
@@ -311,13 +311,13 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		indexKick:      make(chan struct{}, 1),
 	}
 	if s.analyzer == nil {
-		s.analyzer = llm.Local{}
+		s.analyzer = analysis.Local{}
 	}
 	if deps.Store != nil {
 		s.users, s.snippets, s.shares = deps.Store, deps.Store, deps.Store
 		s.index, s.embedder = deps.Index, deps.Embedder
 		if s.embedder == nil {
-			s.embedder = llm.Local{}
+			s.embedder = analysis.Local{}
 		}
 	}
 	if a.OIDC != nil {

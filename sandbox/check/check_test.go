@@ -20,6 +20,16 @@ func TestRulesComeFromTheGuard(t *testing.T) {
 	}
 }
 
+func TestLiteralImport(t *testing.T) {
+	if got := Program("__import__('doctest').testmod()\nx = __import__(\"math\").pi\n", sandbox.DefaultAllowedModules); len(got) != 0 {
+		t.Fatalf("allowed modules named in __import__: %v", got)
+	}
+	got := Program("__import__('os')\ny = __import__\n", sandbox.DefaultAllowedModules)
+	if len(got) != 2 || got[0].Message != sandbox.ImportRefusal("os") || got[1].Line != 2 {
+		t.Fatalf("got %v", got)
+	}
+}
+
 func FuzzProgram(f *testing.F) {
 	f.Add("import os\n")
 	f.Add("from . import (a,\n b)\n")
