@@ -18,7 +18,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './u
 # Tests share one wazero compilation cache so the module compiles once.
 export CODEREMOTE_TEST_CACHE ?= $(CURDIR)/build/test-cache
 
-.PHONY: all build run runtime runtime-check runtime-from-source runtime-install ui test test-go test-ui test-e2e test-infra test-deps vet bench lambda clean
+.PHONY: all build run runtime runtime-check runtime-from-source runtime-install ui test test-go test-ui test-e2e test-infra test-deps vet bench stdlib-tests corpus lambda clean
 
 all: build
 
@@ -95,6 +95,20 @@ build/lambda-%.zip: $(RUNTIME) ui/dist/index.html $(GO_SOURCES) go.mod go.sum
 
 bench: $(RUNTIME) ui/dist/index.html
 	$(GO) run ./tools/benchtable $(BENCHTIME)
+
+# CPython's own tests (Lib/test of the runtime's source) for every module of
+# the standard profile, in the sandbox and with the native build of the same
+# source, side by side (the table in docs/sandbox.md). Needs the source tree
+# and native build that runtime-from-source leaves in /var/tmp/coderemote-cpython.
+stdlib-tests: $(RUNTIME_SRC_DIR)/python.wasm
+	$(GO) run ./sandbox/internal/cmd/stdlibtests -cache-dir $(CODEREMOTE_TEST_CACHE) -json build/stdlib-tests.json | tee build/stdlib-tests.md
+
+# Real programs not written by us, in the sandbox and natively: the match rate
+# in docs/sandbox.md. CORPUS is a directory of .py files, e.g. a checkout of
+# TheAlgorithms/Python at f5988cc09713315817df6a7e327e258013a94440.
+corpus: $(RUNTIME_SRC_DIR)/python.wasm
+	@test -d "$(CORPUS)" || { echo "set CORPUS to a directory of Python programs" >&2; exit 2; }
+	$(GO) run ./sandbox/internal/cmd/corpus -cache-dir $(CODEREMOTE_TEST_CACHE) -json build/corpus.json $(CORPUS) | tee build/corpus.md
 
 clean:
 	rm -rf build coderemote ui/dist

@@ -12,6 +12,7 @@ allowed = set(m for m in sys.argv[1].split(",") if m)
 import linecache  # noqa: E402,F401  (the guard formats tracebacks with these)
 import opcode  # noqa: E402,F401  (the guard reads IMPORT_NAME from it)
 import traceback  # noqa: E402,F401
+import _pylong  # noqa: E402,F401  (int <-> str past int_max_str_digits, imported by C code on demand)
 
 for name in sorted(allowed):
     try:

@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -62,7 +64,7 @@ type engine struct {
 	globals  []string // exports of the module's mutable globals
 }
 
-func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitBytes int) (*engine, error) {
+func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitBytes int, library string) (*engine, error) {
 	rcfg := wazero.NewRuntimeConfigCompiler().
 		WithDebugInfoEnabled(false).                                            // DWARF traces make stopping a run take seconds
 		WithMemoryLimitPages(uint32((memLimitBytes + growthSlack) / pageSize)). // the instance enforces memLimitBytes per run
@@ -107,6 +109,12 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		return nil, err
 	}
 	e.stdlib = fstest.MapFS{zipPath: &fstest.MapFile{Data: filtered, Mode: 0o444}}
+	if library != "" {
+		if err := withLibrary(e.stdlib, library, prep.guardPyc); err != nil {
+			rt.Close(ctx)
+			return nil, fmt.Errorf("sandbox: library: %w", err)
+		}
+	}
 	return e, nil
 }
 
@@ -231,6 +239,33 @@ func filterZip(src []byte, keep, allowed []string, guardPyc []byte) ([]byte, err
 		top, _, isPkg := strings.Cut(name, "/")
 		return wanted || isPkg && slices.Contains(allowed, top) || strings.HasPrefix(name, "encodings/") || name == "__future__.pyc"
 	}, map[string][]byte{guardModule + ".pyc": guardPyc})
+}
+
+// withLibrary serves the whole standard library and the compiled guard as
+// the zip, and the directory dir under its own name beside it
+// (Config.Library).
+func withLibrary(stdlib fstest.MapFS, dir string, guardPyc []byte) error {
+	full, err := storedZip(stdlibZip, func(string) bool { return true }, map[string][]byte{guardModule + ".pyc": guardPyc})
+	if err != nil {
+		return err
+	}
+	stdlib[zipPath] = &fstest.MapFile{Data: full, Mode: 0o444}
+	base := path.Join(path.Dir(zipPath), "python3.13", filepath.Base(dir))
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		stdlib[path.Join(base, filepath.ToSlash(rel))] = &fstest.MapFile{Data: data, Mode: 0o444}
+		return nil
+	})
 }
 
 // storedZip copies the entries of src for which keep reports true, and adds

@@ -14,7 +14,7 @@ import (
 // what a worker spends when it replaces one.
 func BenchmarkNewInstance(b *testing.B) {
 	ctx := context.Background()
-	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit)
+	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit, "")
 	if err != nil {
 		b.Fatal(err)
 	}

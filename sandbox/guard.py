@@ -41,7 +41,7 @@ BUILTIN_REASONS = {
     "exec": "running strings as code is refused here",
     "compile": "running strings as code is refused here",
     "open": "programs here have no files; read input from sys.stdin",
-    "__import__": "use the import statement, which the allowlist governs",
+    "__import__": "use the import statement, or __import__ with the module's name written out, which the allowlist governs",
     "breakpoint": "there is no debugger attached to the sandbox",
     "help": "the help system is not part of the sandbox",
 }
@@ -104,8 +104,6 @@ REFUSED_MODULES = {
     "code": "there is no interactive console here",
     "ctypes": "the sandbox's interpreter has no foreign-function interface",
     "sqlite3": "the sandbox's interpreter is built without SQLite",
-    "zlib": "the sandbox's interpreter is built without zlib",
-    "gzip": "the sandbox's interpreter is built without zlib",
     "bz2": "the sandbox's interpreter is built without bz2",
     "lzma": "the sandbox's interpreter is built without lzma",
     "zoneinfo": "the sandbox has no time zone database",
@@ -163,6 +161,19 @@ def check_node(node, found):
         for alias in node.names:
             if alias.name in FORBIDDEN_ATTRS:
                 add("Import of name '%s' is not allowed: %s" % (alias.name, ATTR_REASON))
+    elif (isinstance(node, _ast.Call) and isinstance(node.func, _ast.Name) and node.func.id == "__import__"
+          and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], _ast.Constant)
+          and isinstance(node.args[0].value, str)):
+        # __import__("doctest").testmod(): the module is named in the code,
+        # so the allowlist applies as to an import statement; the call is
+        # rewritten to literal_import, which applies it again when it runs.
+        name = node.args[0].value
+        if name.startswith(".") or name.split(".")[0] not in ALLOWED:
+            add(import_refusal(name))
+        func = _ast.Name(id=LITERAL_IMPORT, ctx=_ast.Load())
+        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+            setattr(func, attr, getattr(node.func, attr))
+        node.func = func
     elif isinstance(node, _ast.Name):
         if node.id in BLOCKED_BUILTINS and not isinstance(node.ctx, _ast.Store):
             add("Use of builtin '%s' is not allowed: %s" % (node.id, BUILTIN_REASONS[node.id]))
@@ -236,11 +247,23 @@ class Quitter:
         raise SystemExit(code)
 
 
+LITERAL_IMPORT = "__import_named__"
+
+
+def literal_import(name):
+    """__import__ with the module's name written out, as the guard rewrites
+    it: the allowlist applies as to the import statement."""
+    if not isinstance(name, str) or name.startswith(".") or name.split(".")[0] not in ALLOWED:
+        raise ImportError(import_refusal(str(name)), name=str(name))
+    return real_import(name)
+
+
 def user_builtins():
     b = dict(builtins.__dict__)
     for name in BLOCKED_BUILTINS:
         b.pop(name, None)
     b["__import__"] = guarded_import  # what the import statement calls
+    b[LITERAL_IMPORT] = literal_import
     b["getattr"] = safe_getattr
     b["hasattr"] = safe_hasattr
     b["setattr"] = safe_setattr
@@ -534,8 +557,24 @@ def set_recursion_offset(depth):
 
 
 def setrecursionlimit(limit):
-    real_setrecursionlimit(limit)  # the interpreter's own checks and errors
-    real_setrecursionlimit(limit + recursion_offset)
+    if type(limit) is not int or limit < 1:
+        real_setrecursionlimit(limit)  # the interpreter's own TypeError or ValueError
+    # The interpreter refuses a limit at or below the current depth. Count
+    # the depth as the limit is counted, from the program's module frame
+    # (this frame is one deeper than its caller's).
+    try:
+        real_setrecursionlimit(limit + recursion_offset + 1)
+    except RecursionError:
+        depth = stack_depth() - recursion_offset - 1
+        raise RecursionError("cannot set the recursion limit to %d at the recursion depth %d: "
+                             "the limit is too low" % (limit, depth)) from None
+    try:
+        real_setrecursionlimit(limit + recursion_offset)
+    except RecursionError:
+        # A limit one above the caller's depth: natively allowed, but this
+        # frame is at it. Keep the one-higher limit set above (the program
+        # may recurse one frame deeper than natively from here).
+        pass
 
 
 def getrecursionlimit():

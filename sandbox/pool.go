@@ -535,7 +535,7 @@ func (p *Pool) spawn() (*proc, error) {
 	init, _ := json.Marshal(workerConfig{
 		CacheDir: p.cfg.CacheDir, AllowedModules: p.cfg.AllowedModules,
 		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit, SnapshotBatch: p.cfg.snapshotBatch, Ballast: p.cfg.ballast,
-		Rewind: p.rewind,
+		Rewind: p.rewind, Library: p.cfg.Library,
 	})
 	if err := w.waitReady(init); err != nil {
 		p.retire(w)

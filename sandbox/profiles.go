@@ -31,7 +31,7 @@ var StandardModules = append(slices.Clone(ClassicModules),
 	"queue", "graphlib", "sched",
 	// text and data
 	"difflib", "unicodedata", "stringprep", "shlex", "struct", "base64", "binascii", "quopri",
-	"codecs", "hashlib", "hmac", "secrets", "uuid", "pickle", "pickletools", "html", "xml", "email",
+	"codecs", "hashlib", "hmac", "secrets", "uuid", "zlib", "gzip", "pickle", "pickletools", "html", "xml", "email",
 	"tomllib", "ipaddress", "colorsys", "locale", "gettext", "fnmatch",
 	// command lines (over sys.argv)
 	"argparse", "optparse", "getopt", "logging",

@@ -52,6 +52,12 @@ type Config struct {
 	// Rewind is how an instance returns to its checkpoint after each run;
 	// RewindAuto picks the fastest this host supports.
 	Rewind RewindMode
+	// Library, if set, is a directory of extra modules, served read-only
+	// under its own name in /py/lib/python3.13 (on sys.path, after the
+	// standard library's zip), beside the whole standard library rather
+	// than what the allowlist needs. It is for running CPython's own tests
+	// in the sandbox (make stdlib-tests: Lib/test); a server never sets it.
+	Library string
 	// Command starts a worker: the path of an executable that calls
 	// ServeWorker when IsWorker reports true. Empty means this executable.
 	Command string

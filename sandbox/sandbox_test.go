@@ -215,7 +215,10 @@ func TestPolicyViolations(t *testing.T) {
 		{"exec", "exec('x=1')", 1, 1, "builtin 'exec'"},
 		{"compile", "compile('1', 'f', 'eval')", 1, 1, "builtin 'compile'"},
 		{"open", "open('/etc/passwd')", 1, 1, "builtin 'open' is not allowed: programs here have no files; read input from sys.stdin"},
-		{"__import__", "__import__('os')", 1, 1, "builtin '__import__'"},
+		{"__import__ of a refused module", "__import__('os')", 1, 1, "Import of module 'os' is not allowed"},
+		{"__import__ with a computed name", "__import__('o' + 's')", 1, 1, "builtin '__import__'"},
+		{"__import__ as a value", "f = __import__", 1, 5, "builtin '__import__'"},
+		{"__import__ with more arguments", "__import__('math', globals())", 1, 1, "builtin '__import__'"},
 		{"breakpoint", "breakpoint()", 1, 1, "builtin 'breakpoint'"},
 		{"help", "help(len)", 1, 1, "builtin 'help'"},
 		{"blocked builtin passed as a value", "f = eval", 1, 5, "builtin 'eval'"},
@@ -513,5 +516,21 @@ func TestCustomAllowlist(t *testing.T) {
 	}
 	if res := run(t, p, "import json", "", 0); str(res.ErrorType) != ErrTypeSecurity {
 		t.Fatalf("json is not allowed here, got %s", str(res.ErrorType))
+	}
+}
+
+// TestLiteralImport: __import__ with the module's name written out (an idiom
+// of real programs: __import__("doctest").testmod()) is an import the
+// allowlist governs; the function it becomes refuses other modules when
+// called by its own name.
+func TestLiteralImport(t *testing.T) {
+	p := sharedPool(t)
+	res := run(t, p, "def f(x):\n    \"\"\"\n    >>> f(2)\n    4\n    \"\"\"\n    return 2 * x\n__import__('doctest').testmod(verbose=False)\nprint(__import__('math').gcd(12, 18), __import__('xml.dom').__name__)", "", 0)
+	if !res.Success || res.Stdout != "6 xml\n" {
+		t.Fatalf("got %+v", res)
+	}
+	res = run(t, p, "__import_named__('os')", "", 0)
+	if str(res.ErrorType) != "ImportError" || !strings.Contains(str(res.Error), "Import of module 'os' is not allowed") {
+		t.Fatalf("calling the rewritten name directly: %+v", res)
 	}
 }

@@ -7,26 +7,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coderemote/coderemote/sandbox/sandboxtest"
 )
 
 // The standard profile: real programs as they are written — sys, doctest,
 // unittest, io — run as a __main__ module. Expected outputs are native
-// CPython's for `python3 main.py` (measured with 3.11, with 3.13's carets
-// under a failing call added, and the script's directory taken out of
-// paths: the sandbox names the program main.py).
+// CPython's for `python3 main.py`, checked against the native build of the
+// runtime's own source (3.13.5, sandbox/runtime/build) with the script's
+// directory taken out of paths: the sandbox names the program main.py.
 
 func TestStdinReadlineIdiom(t *testing.T) {
 	p := sharedPool(t)
-	var in strings.Builder
-	n, sum := 100000, 0
-	fmt.Fprintln(&in, n)
-	for i := range n {
-		fmt.Fprintln(&in, i, i%7)
-		sum += i * (i % 7)
-	}
-	code := "import sys\ninput = sys.stdin.readline\nn = int(input())\ntotal = 0\nfor _ in range(n):\n    a, b = map(int, input().split())\n    total += a * b\nsys.stdout.write(str(total) + '\\n')\n"
-	res := run(t, p, code, in.String(), 60*time.Second)
-	if !res.Success || res.Stdout != strconv.Itoa(sum)+"\n" {
+	n := 100000
+	in, want := sandboxtest.StdinIdiomInput(n)
+	res := run(t, p, sandboxtest.StdinIdiomProgram, in, 60*time.Second)
+	if !res.Success || res.Stdout != want {
 		t.Fatalf("got %q %q %s", res.Stdout, res.Stderr, str(res.Error))
 	}
 	// The other ways of reading it: all at once, by lines, from the buffer.
@@ -37,7 +33,7 @@ func TestStdinReadlineIdiom(t *testing.T) {
 		"import sys\nprint(sys.stdin.buffer.read().count(b'\\n'))",
 		"import io\nprint(io.open(0).read().count('\\n'))",
 	} {
-		res := run(t, p, code, in.String(), 60*time.Second)
+		res := run(t, p, code, in, 60*time.Second)
 		want := map[bool]string{true: strconv.Itoa(2*n+1) + "\n", false: strconv.Itoa(n+1) + "\n"}[strings.Contains(code, "split")]
 		if !res.Success || res.Stdout != want {
 			t.Fatalf("%q: got %q %q %s", code, res.Stdout, res.Stderr, str(res.Error))
@@ -52,138 +48,28 @@ func TestInputAndStdinInterleave(t *testing.T) {
 	}
 }
 
-const doctestProgram = `def add(a, b):
-    """Add two numbers.
-
-    >>> add(2, 3)
-    5
-    >>> add('a', 'b')
-    'ab'
-    >>> add(2, 2)
-    5
-    """
-    return a + b
-
-
-class Stack:
-    """A stack.
-
-    >>> s = Stack()
-    >>> s.push(1); s.push(2)
-    >>> s.pop()
-    2
-    >>> s.pop()
-    2
-    """
-    def __init__(self):
-        self.items = []
-
-    def push(self, x):
-        self.items.append(x)
-
-    def pop(self):
-        return self.items.pop()
-
-
-if __name__ == "__main__":
-    import doctest
-    print(doctest.testmod())
-`
-
-const doctestReport = `**********************************************************************
-File "main.py", line 21, in __main__.Stack
-Failed example:
-    s.pop()
-Expected:
-    2
-Got:
-    1
-**********************************************************************
-File "main.py", line 8, in __main__.add
-Failed example:
-    add(2, 2)
-Expected:
-    5
-Got:
-    4
-**********************************************************************
-2 items had failures:
-   1 of   4 in __main__.Stack
-   1 of   3 in __main__.add
-***Test Failed*** 2 failures.
-TestResults(failed=2, attempted=7)
-`
-
 func TestDoctestAsNative(t *testing.T) {
 	p := sharedPool(t)
-	res := run(t, p, doctestProgram, "", 0)
-	if res.Stdout != doctestReport || res.Stderr != "" || !res.Success {
-		t.Fatalf("got stdout\n%s\nstderr %q, want\n%s", res.Stdout, res.Stderr, doctestReport)
+	res := run(t, p, sandboxtest.DoctestProgram, "", 0)
+	if res.Stdout != sandboxtest.DoctestReport || res.Stderr != "" || !res.Success {
+		t.Fatalf("got stdout\n%s\nstderr %q, want\n%s", res.Stdout, res.Stderr, sandboxtest.DoctestReport)
 	}
-	passing := strings.Replace(strings.Replace(doctestProgram, "    5\n    \"\"\"", "    4\n    \"\"\"", 1), "    2\n    \"\"\"", "    1\n    \"\"\"", 1)
+	passing := strings.Replace(strings.Replace(sandboxtest.DoctestProgram, "    5\n    \"\"\"", "    4\n    \"\"\"", 1), "    2\n    \"\"\"", "    1\n    \"\"\"", 1)
 	if res := run(t, p, passing, "", 0); res.Stdout != "TestResults(failed=0, attempted=7)\n" {
 		t.Fatalf("passing doctests: %q %q", res.Stdout, res.Stderr)
 	}
 }
 
-const unittestProgram = `import unittest
-
-
-def gcd(a, b):
-    while b:
-        a, b = b, a % b
-    return a
-
-
-class TestGcd(unittest.TestCase):
-    def test_simple(self):
-        self.assertEqual(gcd(12, 18), 6)
-
-    def test_wrong(self):
-        self.assertEqual(gcd(7, 5), 5)
-
-    def test_error(self):
-        raise ValueError("boom")
-
-
-if __name__ == "__main__":
-    unittest.main()
-`
-
-const unittestReport = `E.F
-======================================================================
-ERROR: test_error (__main__.TestGcd.test_error)
-----------------------------------------------------------------------
-Traceback (most recent call last):
-  File "main.py", line 18, in test_error
-    raise ValueError("boom")
-ValueError: boom
-
-======================================================================
-FAIL: test_wrong (__main__.TestGcd.test_wrong)
-----------------------------------------------------------------------
-Traceback (most recent call last):
-  File "main.py", line 15, in test_wrong
-    self.assertEqual(gcd(7, 5), 5)
-    ~~~~~~~~~~~~~~~~^^^^^^^^^^^^^^
-AssertionError: 1 != 5
-
-----------------------------------------------------------------------
-Ran 3 tests in 0.000s
-
-FAILED (failures=1, errors=1)
-`
-
 var ranIn = regexp.MustCompile(`Ran (\d+) tests? in \d+\.\d+s`)
 
 func TestUnittestMainAsNative(t *testing.T) {
 	p := sharedPool(t)
-	res := run(t, p, unittestProgram, "", 0)
+	res := run(t, p, sandboxtest.UnittestProgram, "", 0)
 	got := ranIn.ReplaceAllString(res.Stderr, "Ran $1 tests in 0.000s")
-	if got != unittestReport || res.Stdout != "" || res.Success || res.ExitCode != 1 || res.ErrorType != nil {
-		t.Fatalf("got exit %d success %v type %s stderr\n%s\nwant\n%s", res.ExitCode, res.Success, str(res.ErrorType), res.Stderr, unittestReport)
+	if got != sandboxtest.UnittestReport || res.Stdout != "" || res.Success || res.ExitCode != 1 || res.ErrorType != nil {
+		t.Fatalf("got exit %d success %v type %s stderr\n%s\nwant\n%s", res.ExitCode, res.Success, str(res.ErrorType), res.Stderr, sandboxtest.UnittestReport)
 	}
-	fixed := strings.Replace(strings.Replace(unittestProgram, "gcd(7, 5), 5", "gcd(7, 5), 1", 1), `raise ValueError("boom")`, "pass", 1)
+	fixed := strings.Replace(strings.Replace(sandboxtest.UnittestProgram, "gcd(7, 5), 5", "gcd(7, 5), 1", 1), `raise ValueError("boom")`, "pass", 1)
 	res = run(t, p, fixed, "", 0)
 	if !res.Success || res.ExitCode != 0 || !strings.HasSuffix(res.Stderr, "\nOK\n") {
 		t.Fatalf("passing tests: exit %d stderr %q", res.ExitCode, res.Stderr)
@@ -209,6 +95,15 @@ func TestRecursionLimitEdge(t *testing.T) {
 	if res.Success || res.TimedOut || !strings.Contains(res.Stderr, "[Previous line repeated") {
 		t.Fatalf("unbounded recursion: %+v", res)
 	}
+	// As natively, a limit just above the current depth is accepted and one
+	// at it refused, counted from the module frame (CPython's
+	// test_sys.test_setrecursionlimit_to_depth; native 3.13's output).
+	res = run(t, p, "import sys\nfor L in (2, 1):\n    try:\n        sys.setrecursionlimit(L); print(L, 'ok')\n    except RecursionError as e:\n        print(L, e)\n    sys.setrecursionlimit(1000)\n"+
+		"def f():\n    try:\n        sys.setrecursionlimit(2)\n    except RecursionError as e:\n        print(e)\nf()", "", 0)
+	if want := "2 ok\n1 cannot set the recursion limit to 1 at the recursion depth 1: the limit is too low\n" +
+		"cannot set the recursion limit to 2 at the recursion depth 2: the limit is too low\n"; res.Stdout != want {
+		t.Fatalf("a limit at the current depth: %q, want %q (stderr %q)", res.Stdout, want, res.Stderr)
+	}
 	expectCleanRuns(t, p, 3)
 }
 
@@ -222,6 +117,7 @@ func TestStandardModulesWork(t *testing.T) {
 		{"timeit", "import timeit\nprint(timeit.timeit('1+1', number=1000) >= 0)", "True\n"},
 		{"queue", "import queue\nq = queue.PriorityQueue()\nfor x in (3, 1, 2):\n    q.put(x)\nprint([q.get() for _ in range(3)])", "[1, 2, 3]\n"},
 		{"hashlib", "import hashlib\nprint(hashlib.sha256(b'abc').hexdigest()[:16], hashlib.md5(b'').hexdigest()[:8])", "ba7816bf8f01cfea d41d8cd9\n"},
+		{"zlib", "import zlib, gzip\nz = zlib.compress(b'ab' * 500)\nprint(len(z) < 100, zlib.decompress(z) == b'ab' * 500, zlib.crc32(b'abc'), gzip.decompress(gzip.compress(b'x')))", "True True 891568578 b'x'\n"},
 		{"struct", "import struct\nprint(struct.pack('<hI', 1, 2), struct.unpack('>H', b'\\x01\\x02'))", "b'\\x01\\x00\\x02\\x00\\x00\\x00' (258,)\n"},
 		{"base64", "import base64, binascii\nprint(base64.b64encode(b'hi'), binascii.hexlify(b'\\x01\\xff'))", "b'aGk=' b'01ff'\n"},
 		{"contextlib", "import contextlib\nwith contextlib.suppress(KeyError):\n    {}['x']\nprint('ok')", "ok\n"},

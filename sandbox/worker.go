@@ -28,6 +28,7 @@ type workerConfig struct {
 	Rewind         RewindMode `json:"rewind"`
 	SnapshotBatch  int        `json:"snapshot_batch,omitempty"` // tests: how often the checkpoint is re-taken
 	Ballast        int        `json:"ballast,omitempty"`        // benchmarks: bytes the guard holds at the checkpoint
+	Library        string     `json:"library,omitempty"`        // Config.Library
 }
 
 // runSpec is a run frame's payload.
@@ -68,7 +69,7 @@ func ServeWorker(in io.Reader, out io.Writer) int {
 	// Linear memory is mapped outside the Go heap and returned by each
 	// rewind; the heap itself holds little (the snapshot batch). Keep it so.
 	debug.SetMemoryLimit(128 << 20)
-	eng, err := newEngine(ctx, cfg.CacheDir, cfg.AllowedModules, cfg.MemoryLimit)
+	eng, err := newEngine(ctx, cfg.CacheDir, cfg.AllowedModules, cfg.MemoryLimit, cfg.Library)
 	if err != nil {
 		fw.write(frameFatal, []byte(err.Error()))
 		return 1

@@ -31,6 +31,9 @@ import (
 var benchPrograms = []struct{ name, code string }{
 	{"hello", "print('hello')"},
 	{"import_json", "import json\nprint(json.dumps({'a': [1, 2, 3]}))"},
+	// A module the classic profile never loaded: preloaded under the
+	// standard profile (the checkpoint holds it), imported natively.
+	{"import_unittest", "import unittest\nprint(unittest.TestCase('run').countTestCases())"},
 	{"fib25", "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(25))"},
 }
 
@@ -47,15 +50,15 @@ func timedInside(code string) string {
 }
 
 func benchServer(b *testing.B) (*httptest.Server, *sandbox.Pool) {
-	return benchServerWith(b, nil)
+	return benchServerWith(b, nil, nil)
 }
 
-// benchServerWith is benchServer with a store: each run writes its audit
-// record, as a deployed server does.
-func benchServerWith(b *testing.B, db *store.DB) (*httptest.Server, *sandbox.Pool) {
+// benchServerWith is benchServer with a store (each run writes its audit
+// record, as a deployed server does) and an allowlist (nil: the default).
+func benchServerWith(b *testing.B, db *store.DB, modules []string) (*httptest.Server, *sandbox.Pool) {
 	// The default: 2 workers and 1 standby; no budget (the timeouts below
 	// would use up a client's minute).
-	p := newPool(b, sandbox.Config{ClientBudget: 24 * time.Hour})
+	p := newPool(b, sandbox.Config{ClientBudget: 24 * time.Hour, AllowedModules: modules})
 	deps := Deps{Runner: p}
 	if db != nil {
 		deps.Store = db
@@ -126,7 +129,7 @@ func BenchmarkExecuteAudited(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	srv, _ := benchServerWith(b, db)
+	srv, _ := benchServerWith(b, db, nil)
 	samples := make([]time.Duration, 0, b.N)
 	for b.Loop() {
 		start := time.Now()
@@ -295,6 +298,37 @@ func BenchmarkDeadlineOverrun(b *testing.B) {
 
 // BenchmarkWorkerMemory is the resident memory of each idle worker process
 // after 200 runs, and of the server process itself.
+// BenchmarkProfiles is what the allowlist's profile costs: hello's latency,
+// and a worker's resident memory after 200 mixed runs, with the classic 27
+// modules preloaded at the checkpoint and with the standard profile's 89.
+func BenchmarkProfiles(b *testing.B) {
+	for _, prof := range []struct {
+		name    string
+		modules []string
+	}{{"classic", sandbox.ClassicModules}, {"standard", sandbox.StandardModules}} {
+		b.Run(prof.name, func(b *testing.B) {
+			srv, _ := benchServerWith(b, nil, prof.modules)
+			samples := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				start := time.Now()
+				post(b, srv.URL, "print('hello')", 10)
+				samples = append(samples, time.Since(start))
+				time.Sleep(5 * time.Millisecond)
+			}
+			for i := range 200 {
+				post(b, srv.URL, []string{"print('hello')", "import json\nprint(json.dumps([1]))", "x = [i * i for i in range(10**5)]\nprint(len(x))"}[i%3], 10)
+			}
+			time.Sleep(200 * time.Millisecond)
+			var worst int
+			for _, pid := range children() {
+				worst = max(worst, rss(pid))
+			}
+			reportLatency(b, samples)
+			b.ReportMetric(float64(worst)/(1<<20), "worker-rss-MiB")
+		})
+	}
+}
+
 func BenchmarkWorkerMemory(b *testing.B) {
 	srv, _ := benchServer(b)
 	for b.Loop() {

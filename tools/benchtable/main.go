@@ -100,7 +100,7 @@ func printTable(w io.Writer, m metrics) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%-22s %9s %9s %14s %9s %14s %9s\n", "POST /execute", "p50 ms", "p95 ms", "3.13 native p50", "ratio", "python3 p50", "ratio")
-	for _, prog := range []string{"hello", "import_json", "fib25"} {
+	for _, prog := range []string{"hello", "import_json", "import_unittest", "fib25"} {
 		cr := m["BenchmarkExecute/"+prog]
 		fmt.Fprintf(w, "%-22s %9.1f %9.1f", prog, cr["p50-ms"], cr["p95-ms"])
 		for _, py := range []string{"native313", "system"} {
@@ -135,6 +135,11 @@ func printTable(w io.Writer, m metrics) {
 	for _, prog := range []string{"python_loop", "long_c_call", "sleep"} {
 		d := m["BenchmarkDeadlineOverrun/"+prog]
 		fmt.Fprintf(w, "%-22s %9.1f %9.1f\n", prog, d["p50-ms"], d["p95-ms"])
+	}
+	fmt.Fprintf(w, "\n%-22s %12s %16s\n", "allowlist profile", "hello p50 ms", "worker RSS MiB")
+	for _, prof := range []string{"classic", "standard"} {
+		p := m["BenchmarkProfiles/"+prof]
+		fmt.Fprintf(w, "%-22s %12.2f %16.1f\n", prof, p["p50-ms"], p["worker-rss-MiB"])
 	}
 	mem := m["BenchmarkWorkerMemory"]
 	fmt.Fprintf(w, "\n%-22s %9.1f MiB\n%-22s %9.1f MiB\n", "idle worker RSS", mem["worker-rss-MiB"], "server RSS", mem["server-rss-MiB"])

@@ -41,6 +41,26 @@ describe('IDE', () => {
     await page.context().close();
   });
 
+  test('sys.stdin reads ask for a line as input() does, in order, and Ctrl+D ends the input', async () => {
+    const page = await openIDE();
+    await setCode(
+      page,
+      'import sys\na = input("A? ")\nb = sys.stdin.readline()\nc = input("C? ")\nrest = sys.stdin.read()\nprint(repr(a), repr(b), repr(c), repr(rest))\n',
+    );
+    await page.keyboard.press('Control+Enter');
+    const prompt = page.getByTestId('stdin-prompt');
+    for (const line of ['1', '2', '3', '4', '5']) {
+      await prompt.waitFor();
+      await prompt.fill(line);
+      await prompt.press('Enter');
+    }
+    await prompt.waitFor();
+    await prompt.press('Control+d');
+    await page.getByTestId('run-status').getByText('Finished').waitFor();
+    assert.match(await output(page), /'1' '2\\n' '3' '4\\n5\\n'\n$/);
+    await page.context().close();
+  });
+
   test('stops a program at its time limit and says so', async () => {
     const page = await openIDE();
     await page.getByLabel('Time limit').selectOption('5');
