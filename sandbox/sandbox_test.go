@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -214,7 +215,6 @@ func TestPolicyViolations(t *testing.T) {
 		{"eval", "eval('1+1')", 1, 1, "builtin 'eval' is not allowed: running strings as code is refused here"},
 		{"exec", "exec('x=1')", 1, 1, "builtin 'exec'"},
 		{"compile", "compile('1', 'f', 'eval')", 1, 1, "builtin 'compile'"},
-		{"open", "open('/etc/passwd')", 1, 1, "builtin 'open' is not allowed: programs here have no files; read input from sys.stdin"},
 		{"__import__ of a refused module", "__import__('os')", 1, 1, "Import of module 'os' is not allowed"},
 		{"__import__ with a computed name", "__import__('o' + 's')", 1, 1, "builtin '__import__'"},
 		{"__import__ as a value", "f = __import__", 1, 5, "builtin '__import__'"},
@@ -533,4 +533,28 @@ func TestLiteralImport(t *testing.T) {
 	if str(res.ErrorType) != "ImportError" || !strings.Contains(str(res.Error), "Import of module 'os' is not allowed") {
 		t.Fatalf("calling the rewritten name directly: %+v", res)
 	}
+}
+
+// TestOpenIsHarmless: open() is allowed, because WASI leaves it nothing to
+// reach but the standard streams, the read-only library and the guard's
+// report (which the guard writes again after the program): the
+// competitive programmer's open(0).read() works, a host file is not there,
+// nothing can be created, and a report forged through it is overwritten.
+func TestOpenIsHarmless(t *testing.T) {
+	p := sharedPool(t)
+	res := run(t, p, "data = open(0).read().split()\nout = open(1, 'w', closefd=False)\nout.write(str(sum(map(int, data))) + '\\n')\nout.flush()", "1 2\n3\n", 0)
+	if !res.Success || res.Stdout != "6\n" {
+		t.Fatalf("open(0) and open(1): %+v", res)
+	}
+	for _, path := range []string{"/etc/passwd", "/proc/self/environ", "x.txt", "/py/x"} {
+		res := run(t, p, "open("+strconv.Quote(path)+", 'w' if 'x' in "+strconv.Quote(path)+" else 'r')", "", 0)
+		if str(res.ErrorType) != "FileNotFoundError" {
+			t.Fatalf("open(%q): %+v", path, res)
+		}
+	}
+	res = run(t, p, "f = open('/cr/result', 'w')\nf.write('{\"exit_code\": 0, \"forged\": true}')\nf.close()\nraise ValueError('real')", "", 0)
+	if res.Success || str(res.ErrorType) != "ValueError" {
+		t.Fatalf("a forged report was believed: %+v", res)
+	}
+	expectCleanRuns(t, p, 3)
 }

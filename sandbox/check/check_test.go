@@ -7,7 +7,7 @@ import (
 )
 
 func TestRulesComeFromTheGuard(t *testing.T) {
-	if !blockedBuiltins["eval"] || !blockedBuiltins["open"] || !forbiddenAttrs["__globals__"] || !forbiddenAttrs["f_back"] {
+	if !blockedBuiltins["eval"] || blockedBuiltins["open"] || !forbiddenAttrs["__globals__"] || !forbiddenAttrs["f_back"] {
 		t.Fatalf("lists read from guard.py: %v %v", blockedBuiltins, forbiddenAttrs)
 	}
 	got := Program("import os\nfrom math import sqrt\nx = eval('1')\nopen = 2\n", sandbox.DefaultAllowedModules)
