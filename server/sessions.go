@@ -167,7 +167,7 @@ func (s *Server) parseSession(v string, now time.Time) (id string, issued time.T
 	if len(parts) != 4 || parts[0] != "v1" {
 		return "", time.Time{}, false
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
 	if err != nil || len(raw) != sessionIDBytes {
 		return "", time.Time{}, false
 	}
@@ -175,7 +175,7 @@ func (s *Server) parseSession(v string, now time.Time) (id string, issued time.T
 	if err != nil || sec <= 0 {
 		return "", time.Time{}, false
 	}
-	mac, err := base64.RawURLEncoding.DecodeString(parts[3])
+	mac, err := base64.RawURLEncoding.Strict().DecodeString(parts[3]) // Strict: one encoding per value
 	if err != nil {
 		return "", time.Time{}, false
 	}
