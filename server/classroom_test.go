@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 	"github.com/coderemote/coderemote/sandbox"
 	"github.com/coderemote/coderemote/store/storetest"
 )
@@ -409,4 +411,85 @@ func FuzzParseSession(f *testing.F) {
 			t.Fatalf("accepted %q, which is not what the server signs for %q", v, id)
 		}
 	})
+}
+
+// The IDE runs programs over a WebSocket: 40 browsers behind one address
+// each open one (more than the 16 one address had before sessions) and
+// run at the same moment; a cookie-less client from the same address is
+// still held to one client's connections.
+func TestFortyWebSocketsBehindOneAddress(t *testing.T) {
+	p := newPool(t, sandbox.Config{})
+	srv := httptest.NewServer(New(Config{UI: fstestUI()}, discardLog(), Deps{Runner: p}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
+	conns := make([]*websocket.Conn, 40)
+	for i := range conns {
+		res, err := http.Get(srv.URL + "/") // the page gives the browser its session
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		cookies := res.Cookies()
+		if len(cookies) != 1 {
+			t.Fatalf("page load %d: cookies %v", i, cookies)
+		}
+		h := http.Header{"Cookie": {cookies[0].Name + "=" + cookies[0].Value}}
+		c, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: h})
+		if err != nil {
+			t.Fatalf("WebSocket %d: %v (%v)", i, err, resp)
+		}
+		defer c.CloseNow()
+		conns[i] = c
+	}
+	var wg sync.WaitGroup
+	began := time.Now()
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+			if err := wsjson.Write(ctx, c, map[string]any{"action": "execute", "job_id": id, "code": fmt.Sprintf("import time\ntime.sleep(0.02)\nprint(%d)", i)}); err != nil {
+				t.Error(err)
+				return
+			}
+			for {
+				var m map[string]any
+				if err := wsjson.Read(ctx, c, &m); err != nil {
+					t.Errorf("student %d: %v", i, err)
+					return
+				}
+				if m["type"] == "execution_result" {
+					if m["stdout"] != fmt.Sprintf("%d\n", i) {
+						t.Errorf("student %d: %v", i, m)
+					}
+					return
+				}
+				if m["type"] == "error" {
+					t.Errorf("student %d: %v", i, m)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("40 WebSocket runs from one address: all answered in %s", time.Since(began).Round(time.Millisecond))
+
+	// Without a cookie, the address alone: its share is the 40 sessions'
+	// now, but a cookie-less flood is one client among them and cannot
+	// open more than the address's whole allowance.
+	opened := 0
+	for range DefaultWSPerIP * 60 {
+		c, _, err := websocket.Dial(ctx, url, nil)
+		if err != nil {
+			break
+		}
+		defer c.CloseNow()
+		opened++
+	}
+	if opened >= DefaultWSPerIP*60 {
+		t.Fatalf("one address opened %d WebSockets", opened)
+	}
+	t.Logf("cookie-less connections from the same address: %d more, then refused", opened)
 }
