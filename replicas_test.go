@@ -208,6 +208,42 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 		t.Fatalf("me on a third replica: %d %v", code, me)
 	}
 
+	t.Run("a browser session minted by one replica is the same session on the others", func(t *testing.T) {
+		res, err := http.Get(r[0] + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		var cookie *http.Cookie
+		for _, c := range res.Cookies() {
+			if c.Name == "cr_session" {
+				cookie = c
+			}
+		}
+		if cookie == nil {
+			t.Fatalf("no session cookie from the page: %v", res.Cookies())
+		}
+		var ids []any
+		for _, base := range r {
+			req, _ := http.NewRequest("GET", base+"/auth/session", nil)
+			req.AddCookie(cookie)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			json.NewDecoder(res.Body).Decode(&m)
+			res.Body.Close()
+			if m["kind"] != "session" {
+				t.Fatalf("%s does not take the cookie for a session: %v", base, m)
+			}
+			ids = append(ids, m["id"])
+		}
+		if ids[0] != ids[1] || ids[1] != ids[2] {
+			t.Fatalf("three replicas, three sessions: %v", ids)
+		}
+	})
+
 	t.Run("snippets search everywhere within 2s", func(t *testing.T) {
 		code, s := postJSON(t, r[0]+"/snippets", tok, `{"title":"Walrus bisection","code":"def f(a, x):\n    lo, hi = 0, len(a) - 1\n    while lo <= hi:\n        m = (lo + hi) // 2\n        if a[m] == x:\n            return m\n        if a[m] < x:\n            lo = m + 1\n        else:\n            hi = m - 1\n    return -1\n"}`)
 		if code != 201 {
