@@ -132,6 +132,9 @@ func (a *analyzer) callCost(x *pyast.Expr, sc *scope) cost {
 		if len(x.Args) > 0 && allConstantArgs(x) && name != ".count" && name != ".index" && name != ".remove" {
 			return constant
 		}
+		if len(x.Args) == 1 && (x.Args[0].Kind == "list" || x.Args[0].Kind == "tuple") && name != ".count" && name != ".index" {
+			return constant // deque([(i, j)]): a display of a fixed number of items
+		}
 		if (name == "min" || name == "max") && len(positional(x.Args)) >= 2 {
 			return constant
 		}

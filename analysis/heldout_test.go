@@ -135,8 +135,6 @@ var eval3KnownFailures = map[string][]string{
 	"e10": {"family"},                  // a doubling loop inside a loop read as a sliding window
 	"e13": {"time", "space", "family"}, // memoised grid paths in a closure: its two sizes come from the outer function's parameters (reported n^2); the closure's recursion is named too
 	"e18": {"family"},                  // a distance table filled from the dequeued vertex's entry reads as dynamic programming (as t12)
-	"e21": {"space"},                   // BFS on a matrix: the queue's appends, guarded by the visited array, counted once per (u, v) pair
-	"e60": {"time", "space"},           // islands on a grid: the BFS inside the double loop over cells is not amortised by the visited grid
 }
 
 // heldOutKnownFailures are the held-out set's wrong answers on its first

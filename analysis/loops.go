@@ -78,6 +78,12 @@ func (a *analyzer) stmtCost(s *pyast.Stmt, sc *scope) cost {
 				inner.drained[q] = true
 			}
 			body := a.blockCost(s.Body, inner)
+			if a.amortisedDrain(d, sc) {
+				// Fed only under a visited test, by a visited collection the
+				// enclosing loops do not renew: every traversal started by
+				// them together takes each item once.
+				return body
+			}
 			if !hasLoopOver(s.Body, d.items) {
 				return linear.times(body)
 			}
@@ -634,4 +640,115 @@ func constantSlice(sl *pyast.Expr) bool {
 		return true
 	}
 	return false
+}
+
+// visitedGuards maps each queue or list fed only under a visited test in
+// body — `if not seen[x]: seen[x] = True; q.append(x)` or `if x not in
+// seen: seen.add(x); q.append(x)` — to the visited collection: each item
+// enters at most once, so the queue's total growth is that collection's
+// size, however many loops surround the append.
+func visitedGuards(body []*pyast.Stmt) map[string]string {
+	guarded := map[string]string{}
+	unguarded := map[string]bool{}
+	var visit func(body []*pyast.Stmt, guard string)
+	visit = func(body []*pyast.Stmt, guard string) {
+		for _, s := range body {
+			if s.Kind == "def" || s.Kind == "class" {
+				continue
+			}
+			g := guard
+			if s.Kind == "if" {
+				if v := visitedTest(s.Value); v != "" && marksVisited(s.Body, v) {
+					g = v
+				}
+				visit(s.Body, g)
+				visit(s.Else, guard)
+				continue
+			}
+			s.Exprs(func(e *pyast.Expr) bool {
+				if e.Kind == "call" && e.X.Kind == "attr" && e.X.X.Kind == "name" && (e.X.Name == "append" || e.X.Name == "appendleft") {
+					q := e.X.X.Name
+					if guard == "" {
+						unguarded[q] = true
+					} else {
+						guarded[q] = guard
+					}
+				}
+				return true
+			})
+			for _, b := range s.Blocks() {
+				visit(b, guard)
+			}
+		}
+	}
+	visit(body, "")
+	for q := range unguarded {
+		delete(guarded, q)
+	}
+	return guarded
+}
+
+// visitedTest: the collection a test checks an item is not in yet (not
+// seen[x], not seen[y][x], x not in seen), possibly among other conditions
+// joined by and.
+func visitedTest(e *pyast.Expr) string {
+	switch {
+	case e.Kind == "bool" && e.Name == "and":
+		for _, x := range e.Args {
+			if v := visitedTest(x); v != "" {
+				return v
+			}
+		}
+	case e.Kind == "unary" && e.Name == "not" && e.X.Kind == "sub":
+		return baseName(e.X)
+	case e.Kind == "cmp" && len(e.Ops) == 1 && e.Ops[0] == "not in" && e.Args[1].Kind == "name":
+		return e.Args[1].Name
+	}
+	return ""
+}
+
+// marksVisited: body sets v[…] = True or adds to v.
+func marksVisited(body []*pyast.Stmt, v string) bool {
+	found := false
+	pyast.WalkStmts(body, func(s *pyast.Stmt) bool {
+		if s.Kind == "assign" && s.Value.Kind == "const" && s.Value.Name == "True" {
+			for _, t := range s.Targets {
+				if t.Kind == "sub" && baseName(t) == v {
+					found = true
+				}
+			}
+		}
+		s.Exprs(func(e *pyast.Expr) bool {
+			if e.Kind == "call" && e.X.Kind == "attr" && e.X.Name == "add" && e.X.X.Kind == "name" && e.X.X.Name == v {
+				found = true
+			}
+			return true
+		})
+		return true
+	})
+	return found
+}
+
+// amortisedDrain: a queue drained inside enclosing loops, fed only under a
+// visited test whose collection those loops do not renew.
+func (a *analyzer) amortisedDrain(d drain, sc *scope) bool {
+	if sc == nil || sc.f == nil || len(sc.loopVars) == 0 {
+		return false
+	}
+	guards := sc.f.visited()
+	for q := range d.queues {
+		v, ok := guards[q]
+		if !ok || sc.reset[v] {
+			return false
+		}
+	}
+	return len(d.queues) > 0
+}
+
+// visited caches visitedGuards of the function's body.
+func (f *fn) visited() map[string]string {
+	if f.guards == nil {
+		f.guards = visitedGuards(f.def.Body)
+	}
+	return f.guards
 }

@@ -11,6 +11,7 @@ import (
 func (a *analyzer) spaceOf(body []*pyast.Stmt, sc *scope) cost {
 	c := constant
 	drained := map[string]bool{}
+	guards := visitedGuards(body)
 	var visit func(body []*pyast.Stmt, loops cost)
 	visit = func(body []*pyast.Stmt, loops cost) {
 		for _, s := range body {
@@ -43,7 +44,10 @@ func (a *analyzer) spaceOf(body []*pyast.Stmt, sc *scope) cost {
 				if e.Kind == "call" {
 					switch a.libName(e.X) {
 					case ".append", ".add", ".appendleft", "heapq.heappush", ".extend", ".insert":
-						if loops.rank() > 0 {
+						if v, ok := guards[queueOf(e)]; ok && loops.rank() > 0 {
+							// each item once: as much as the visited collection holds
+							c = maxCost(c, a.collectionSize(body, v, sc))
+						} else if loops.rank() > 0 {
 							grow := loops
 							if a.libName(e.X) == ".extend" && len(e.Args) > 0 {
 								grow = maxCost(loops, a.overSize(linear, e.Args[0], sc))
@@ -126,4 +130,29 @@ func (a *analyzer) allocation(e *pyast.Expr, sc *scope) cost {
 		}
 	}
 	return constant
+}
+
+// collectionSize is how much the collection named v can hold: what its
+// assignment in body allocates, or linear when that says nothing (an
+// empty set filled as it goes).
+func (a *analyzer) collectionSize(body []*pyast.Stmt, v string, sc *scope) cost {
+	size := constant
+	pyast.WalkStmts(body, func(s *pyast.Stmt) bool {
+		if s.Kind == "assign" && len(s.Targets) == 1 && s.Targets[0].Kind == "name" && s.Targets[0].Name == v {
+			size = maxCost(size, a.allocation(s.Value, sc))
+		}
+		return s.Kind != "def"
+	})
+	if size == constant {
+		return linear
+	}
+	return size
+}
+
+// queueOf: the name q in q.append(…), or "".
+func queueOf(call *pyast.Expr) string {
+	if call.X.Kind == "attr" && call.X.X.Kind == "name" {
+		return call.X.X.Name
+	}
+	return ""
 }

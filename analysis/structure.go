@@ -163,7 +163,10 @@ type fn struct {
 	sizeClass map[string]int
 	// fixed: names bound once to literal data and never grown (a table of
 	// the four directions): iterating over one costs a constant
-	fixed     map[string]bool
+	fixed map[string]bool
+	// guards: queues fed only under a visited test, to the visited
+	// collection (visitedGuards)
+	guards    map[string]string
 	kinds     map[string]kind
 	selfCalls []*pyast.Expr
 	isSelf    map[*pyast.Expr]bool // selfCalls as a set
