@@ -175,6 +175,10 @@ func (a *analyzer) callCost(x *pyast.Expr, sc *scope) cost {
 					a.unsure, a.undetermined = true, true
 					return constant
 				}
+				if a.sharedTraversal(f, sc) {
+					sc.f.amortised = maxCost(sc.f.amortised, a.inCaller(f, f.time, x, sc))
+					return constant
+				}
 				return a.inCaller(f, f.time, x, sc)
 			}
 		}

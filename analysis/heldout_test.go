@@ -141,7 +141,6 @@ var eval3KnownFailures = map[string][]string{
 // run (time 37/42, space 37/42, family 39/42), with why.
 var heldOutKnownFailures = map[string][]string{
 	"t12": {"family"}, // a distance table filled from the dequeued vertex's entry reads as dynamic programming
-	"t14": {"time"},   // DFS from every vertex: the outer loop over vertices times the traversal, O(n^2)
 	"t21": {"space"},  // permutations built by returning lists: the result's size taken for working memory
 	"t32": {"time"},   // counting sort: extend of [v] * k read as O(n) per item
 	"t37": {"space"},  // a string grown by prepending, o = str(i) + o: not counted as growing

@@ -15,6 +15,7 @@ func (a *analyzer) analyzeFn(f *fn) {
 	}
 	f.state = 1
 	defer func() { f.state = 2 }()
+	defer func() { f.time = maxCost(f.time, f.amortised) }()
 	name := f.def.Name
 	// Self-calls: name(...) or self.name(...) inside the body (nested defs
 	// that are not the function itself included: a helper closure calling
@@ -412,11 +413,17 @@ func (a *analyzer) visitedGuard(f *fn) bool {
 		if s.Kind == "if" && s.Value.Kind == "unary" && s.Value.Name == "not" && s.Value.X.Kind == "sub" && s.Value.X.X.Kind == "name" &&
 			marks(f.def.Body, s.Value.X.X.Name) == "True" && bodyCalls(s.Body, f) {
 			guarded = true
+			f.visitedSet = s.Value.X.X.Name
 		}
 		if s.Kind == "if" && s.Value.Kind == "cmp" && len(s.Value.Ops) == 1 && s.Value.Ops[0] == "not in" {
 			for _, st := range s.Body {
 				st.Exprs(func(e *pyast.Expr) bool {
-					guarded = guarded || f.isSelf[e]
+					if f.isSelf[e] {
+						guarded = true
+						if s.Value.Args[1].Kind == "name" {
+							f.visitedSet = s.Value.Args[1].Name
+						}
+					}
 					return true
 				})
 			}
@@ -527,4 +534,31 @@ func marks(body []*pyast.Stmt, name string) string {
 		return "True"
 	}
 	return ""
+}
+
+// sharedTraversal: f is a graph traversal whose visited collection it does
+// not make itself (the caller's, or the program's), called from loops that
+// do not renew it: the traversals those loops start visit each vertex once
+// in all.
+func (a *analyzer) sharedTraversal(f *fn, sc *scope) bool {
+	if f.recursion != "graph" || f.visitedSet == "" || sc == nil || sc.f == nil || sc.f == f || len(sc.loopVars) == 0 || sc.reset[f.visitedSet] {
+		return false
+	}
+	for _, p := range f.params {
+		if p == f.visitedSet {
+			return false
+		}
+	}
+	made := false
+	pyast.WalkStmts(f.def.Body, func(s *pyast.Stmt) bool {
+		if s.Kind == "assign" {
+			for _, t := range s.Targets {
+				for _, n := range boundBy(t) {
+					made = made || n == f.visitedSet
+				}
+			}
+		}
+		return s.Kind != "def" || s == f.def
+	})
+	return !made
 }

@@ -166,7 +166,12 @@ type fn struct {
 	fixed map[string]bool
 	// guards: queues fed only under a visited test, to the visited
 	// collection (visitedGuards)
-	guards    map[string]string
+	guards map[string]string
+	// visitedSet: the collection a graph recursion checks before recursing
+	visitedSet string
+	// amortised: traversals this function starts from its loops, whose
+	// visited collection those loops share: their cost once, in all
+	amortised cost
 	kinds     map[string]kind
 	selfCalls []*pyast.Expr
 	isSelf    map[*pyast.Expr]bool // selfCalls as a set
