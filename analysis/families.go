@@ -363,8 +363,14 @@ func (a *analyzer) recogniseFor(s *pyast.Stmt, sc *scope) {
 			a.fams["sieve of Eratosthenes"] = true
 		}
 	}
-	// A table filled from its own earlier entries.
+	// A table filled from its own earlier entries — but not a distance
+	// table filled while visiting the neighbours of a dequeued vertex
+	// (breadth-first search writes d[w] = d[u] + 1 too).
+	overNeighbours := mentionsAny(s.Value, a.poppedNames(sc))
 	pyast.WalkStmts(s.Body, func(st *pyast.Stmt) bool {
+		if overNeighbours {
+			return false
+		}
 		if st.Kind == "assign" && len(st.Targets) == 1 && st.Targets[0].Kind == "sub" {
 			table := baseName(st.Targets[0])
 			if table != "" && st.Value.Kind != "sub" && st.Value.Kind != "name" && readsOtherEntry(st.Value, table, st.Targets[0]) {
@@ -382,7 +388,10 @@ func (a *analyzer) recogniseFor(s *pyast.Stmt, sc *scope) {
 		if st.Kind == "while" {
 			// a left edge advanced while the window is too big
 			pyast.WalkStmts(st.Body, func(w *pyast.Stmt) bool {
-				if w.Kind == "augassign" && w.Op == "+=" && w.Target.Kind == "name" && !slices.Contains(loopVars, w.Target.Name) {
+				// (the edge is what the test or an index reads: a counter
+				// that a doubling loop bumps is not one)
+				if w.Kind == "augassign" && w.Op == "+=" && w.Target.Kind == "name" && !slices.Contains(loopVars, w.Target.Name) &&
+					(mentions(st.Value, w.Target.Name) || indexes(st.Body, w.Target.Name)) {
 					st.Value.Walk(func(e *pyast.Expr) bool {
 						if e.Kind == "name" && slices.Contains(loopVars, e.Name) {
 							a.fams["sliding window"] = true
@@ -577,4 +586,41 @@ func undoes(body []*pyast.Stmt, test *pyast.Expr) bool {
 		return true
 	}
 	return chooseUnchoose(body)
+}
+
+// poppedNames: the names a function (or the module) binds to an item taken
+// from a queue, a stack or a heap (u = q.popleft()).
+func (a *analyzer) poppedNames(sc *scope) map[string]bool {
+	body := a.module
+	if sc != nil && sc.f != nil {
+		body = sc.f.def.Body
+	}
+	out := map[string]bool{}
+	pyast.WalkStmts(body, func(s *pyast.Stmt) bool {
+		if s.Kind == "assign" && len(s.Targets) == 1 && s.Value.Kind == "call" {
+			switch a.libName(s.Value.X) {
+			case ".pop", ".popleft", "heapq.heappop":
+				for _, n := range boundBy(s.Targets[0]) {
+					out[n] = true
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// indexes: body subscripts something with v (a[v]).
+func indexes(body []*pyast.Stmt, v string) bool {
+	found := false
+	pyast.WalkStmts(body, func(s *pyast.Stmt) bool {
+		s.Exprs(func(e *pyast.Expr) bool {
+			if e.Kind == "sub" && e.Y != nil && mentions(e.Y, v) {
+				found = true
+			}
+			return true
+		})
+		return true
+	})
+	return found
 }

@@ -132,15 +132,12 @@ func TestEvaluation3(t *testing.T) {
 
 // eval3KnownFailures are the third set's answers still wrong, with why.
 var eval3KnownFailures = map[string][]string{
-	"e10": {"family"},                  // a doubling loop inside a loop read as a sliding window
 	"e13": {"time", "space", "family"}, // memoised grid paths in a closure: its two sizes come from the outer function's parameters (reported n^2); the closure's recursion is named too
-	"e18": {"family"},                  // a distance table filled from the dequeued vertex's entry reads as dynamic programming (as t12)
 }
 
 // heldOutKnownFailures are the held-out set's wrong answers on its first
 // run (time 37/42, space 37/42, family 39/42), with why.
 var heldOutKnownFailures = map[string][]string{
-	"t12": {"family"}, // a distance table filled from the dequeued vertex's entry reads as dynamic programming
 	"t21": {"space"},  // permutations built by returning lists: the result's size taken for working memory
 	"t32": {"time"},   // counting sort: extend of [v] * k read as O(n) per item
 	"t37": {"space"},  // a string grown by prepending, o = str(i) + o: not counted as growing

@@ -1,4 +1,4 @@
-# time: O(V+E)|O(n+m) space: O(V)|O(n) family: breadth-first search
+# time: O(V+E)|O(n+m) space: O(V)|O(n) family: breadth-first search also: hash table
 from collections import deque
 def bf(g, s):
     ds = {s: 0}
