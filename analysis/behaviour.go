@@ -162,10 +162,7 @@ func comparesElementsOfTwo(e *pyast.Expr) bool {
 		}
 		return true
 	})
-	if found {
-		return true
-	}
-	return false
+	return found
 }
 
 // indexShiftedBy: an index x - c.

@@ -79,13 +79,6 @@ func (t *identities) touch(addr, identity string, share, limit int, now time.Tim
 	return shareOf(m, limit, now)
 }
 
-// share is the address's share now, without recording anyone.
-func (t *identities) share(addr string, limit int, now time.Time) int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return shareOf(t.byAddr[addr], limit, now)
-}
-
 func shareOf(m map[string]identitySeen, limit int, now time.Time) int {
 	n := 0
 	for _, s := range m {
