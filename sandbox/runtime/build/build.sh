@@ -28,6 +28,15 @@ WASI_LIBC_SHA256=b7716260051d289248b7667f81fa2792c125d888ff51da3fa09c6272cc0bd11
 ZLIB_VERSION=1.3.1
 ZLIB_ORIG=zlib_1.3.dfsg+really${ZLIB_VERSION}.orig.tar.gz
 ZLIB_ORIG_SHA256=60dd315c07f616887caa029408308a018ace66e3d142726a97db164b3b8f69fb
+# bzip2 and xz's liblzma, built into the interpreter (the bz2 and lzma
+# modules; networkx imports bz2 at import time): trixie's source packages,
+# only their upstream tarballs.
+BZIP2_VERSION=1.0.8
+BZIP2_ORIG=bzip2_${BZIP2_VERSION}.orig.tar.gz
+BZIP2_ORIG_SHA256=ab5a03176ee106d3f0fa90e381da478ddae405918153cca248e682cd0c4a2269
+XZ_VERSION=5.8.1
+XZ_ORIG=xz-utils_${XZ_VERSION}.orig.tar.xz
+XZ_ORIG_SHA256=0b54f79df85912504de0b14aec7971e3f964491af1812d83447005807513cd9e
 # The optimisation level was measured: -O3 changed little (≈5 %) over -O2 on
 # this interpreter, -O1 was 2× slower, full LTO 5–10 % slower (and 28 %
 # bigger); see docs/performance.md.
@@ -80,17 +89,21 @@ check() { # file sha256
 inputs() {
 	mkdir -p "$ROOT/inputs"
 	cd "$ROOT/inputs"
-	if [ ! -f "$PY_ORIG" ] || [ ! -f "$WASI_LIBC_DEB" ] || [ ! -f "$ZLIB_ORIG" ]; then
+	if [ ! -f "$PY_ORIG" ] || [ ! -f "$WASI_LIBC_DEB" ] || [ ! -f "$ZLIB_ORIG" ] || [ ! -f "$BZIP2_ORIG" ] || [ ! -f "$XZ_ORIG" ]; then
 		trixie_sources
 		[ -f "$PY_ORIG" ] || apt-get source --download-only "python3.13/trixie"
 		[ -f "$WASI_LIBC_DEB" ] || apt-get download "wasi-libc=$WASI_LIBC_VERSION"
 		# Only the upstream tarball is needed; the archive may have moved the
 		# package's Debian parts to a newer revision (apt then fails on those).
 		[ -f "$ZLIB_ORIG" ] || apt-get source --download-only "zlib/trixie" || [ -f "$ZLIB_ORIG" ]
+		[ -f "$BZIP2_ORIG" ] || apt-get source --download-only "bzip2/trixie" || [ -f "$BZIP2_ORIG" ]
+		[ -f "$XZ_ORIG" ] || apt-get source --download-only "xz-utils/trixie" || [ -f "$XZ_ORIG" ]
 	fi
 	check "$PY_ORIG" "$PY_ORIG_SHA256"
 	check "$WASI_LIBC_DEB" "$WASI_LIBC_SHA256"
 	check "$ZLIB_ORIG" "$ZLIB_ORIG_SHA256"
+	check "$BZIP2_ORIG" "$BZIP2_ORIG_SHA256"
+	check "$XZ_ORIG" "$XZ_ORIG_SHA256"
 }
 
 source_tree() {
@@ -140,6 +153,36 @@ zlib() {
 	cp "$src/zlib.h" "$src/zconf.h" "$out/include/"
 }
 
+# bzip2 as a static library, file by file like zlib (its Makefile builds
+# the command-line tools too).
+bzip2() {
+	log "bzip2 $BZIP2_VERSION for wasm32-wasi"
+	local src=$ROOT/bzip2-src out=$ROOT/bzip2-wasm f
+	rm -rf "$src" "$out" && mkdir -p "$src" "$out/include" "$out/lib"
+	tar -xzf "$ROOT/inputs/$BZIP2_ORIG" -C "$src" --strip-components=1
+	for f in blocksort huffman crctable randtable compress decompress bzlib; do
+		"$ROOT/wasi-sdk/bin/clang" $OPT_FLAGS -D_FILE_OFFSET_BITS=64 -c "$src/$f.c" -o "$out/$f.o"
+	done
+	"$ROOT/wasi-sdk/bin/llvm-ar" rcsD "$out/lib/libbz2.a" "$out"/*.o
+	cp "$src/bzlib.h" "$out/include/"
+}
+
+# xz's liblzma as a static library, with its own configure (it knows
+# wasm32-wasi), single-threaded, without the command-line tools.
+xz() {
+	log "xz $XZ_VERSION (liblzma) for wasm32-wasi"
+	local src=$ROOT/xz-src out=$ROOT/xz-wasm
+	rm -rf "$src" "$out" && mkdir -p "$src"
+	tar -xJf "$ROOT/inputs/$XZ_ORIG" -C "$src" --strip-components=1
+	cd "$src"
+	CC=$ROOT/wasi-sdk/bin/clang AR=$ROOT/wasi-sdk/bin/llvm-ar RANLIB=$ROOT/wasi-sdk/bin/ranlib CFLAGS="$OPT_FLAGS" \
+		./configure -q --host=wasm32-unknown-wasi --build="$("$ROOT/src/config.guess")" --prefix="$out" \
+		--enable-static --disable-shared --disable-threads --disable-xz --disable-xzdec --disable-lzmadec \
+		--disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc --disable-nls --disable-sandbox >/dev/null
+	make -s -j"$JOBS" -C src/liblzma >/dev/null
+	make -s -C src/liblzma install >/dev/null
+}
+
 # --with-pymalloc: configure leaves CPython's small-object allocator out on
 # WASI by default, so every int, tuple and frame went to wasi-libc's malloc;
 # with it, allocation-heavy programs run 4–15 % faster (docs/performance.md).
@@ -150,13 +193,17 @@ wasi() {
 	export WASI_SDK_PATH=$ROOT/wasi-sdk
 	CONFIG_SITE=$ROOT/src/Tools/wasm/config.site-wasm32-wasi OPT="$OPT_FLAGS" \
 		ZLIB_CFLAGS="-I$ROOT/zlib-wasm/include" ZLIB_LIBS="-L$ROOT/zlib-wasm/lib -lz" \
+		BZIP2_CFLAGS="-I$ROOT/bzip2-wasm/include" BZIP2_LIBS="-L$ROOT/bzip2-wasm/lib -lbz2" \
+		LIBLZMA_CFLAGS="-I$ROOT/xz-wasm/include" LIBLZMA_LIBS="-L$ROOT/xz-wasm/lib -llzma" \
 		"$ROOT/src/Tools/wasm/wasi-env" "$ROOT/src/configure" -q -C \
 		--host=wasm32-wasi --build="$("$ROOT/src/config.guess")" \
 		--with-build-python="$ROOT/native/python" --without-ensurepip \
 		--disable-test-modules --with-pymalloc >/dev/null
 	"$ROOT/src/Tools/wasm/wasi-env" make -s -j"$JOBS" python.wasm pybuilddir.txt >/dev/null
 	grep -q -- "-z stack-size=$STACK_SIZE" Makefile || { echo "unexpected C stack size in the link flags" >&2; exit 1; }
-	grep -q PyInit_zlib Modules/config.c || { echo "the zlib module was not built in" >&2; exit 1; }
+	for m in zlib _bz2 _lzma; do
+		grep -q "PyInit_$m\b" Modules/config.c || { echo "the $m module was not built in" >&2; exit 1; }
+	done
 }
 
 stdlib() {
@@ -175,6 +222,8 @@ main() {
 	native
 	fake_sdk
 	zlib
+	bzip2
+	xz
 	wasi
 	stdlib
 	cp "$ROOT/wasi/python.wasm" "$OUT/python.wasm"
