@@ -18,7 +18,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './infra/*' -not -path './u
 # Tests share one wazero compilation cache so the module compiles once.
 export CODEREMOTE_TEST_CACHE ?= $(CURDIR)/build/test-cache
 
-.PHONY: all build run runtime runtime-check runtime-from-source runtime-install ui test test-go test-ui test-e2e test-infra test-deps vet bench stdlib-tests corpus lambda clean
+.PHONY: all build run runtime runtime-check runtime-from-source runtime-install ui test test-go test-packages test-ui test-e2e test-infra test-deps vet bench stdlib-tests corpus lambda clean
 
 all: build
 
@@ -69,8 +69,13 @@ test: runtime-check vet test-go test-ui test-e2e test-infra
 
 # The store's tests run on SQLite and on a real PostgreSQL (see
 # scripts/ensure-test-deps.sh); here a missing PostgreSQL is a failure.
-test-go: $(RUNTIME) ui/dist/index.html test-deps
-	CODEREMOTE_REQUIRE_POSTGRES=1 CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+test-go: $(RUNTIME) ui/dist/index.html test-deps test-packages
+	CODEREMOTE_REQUIRE_POSTGRES=1 CODEREMOTE_REQUIRE_PACKAGES=1 CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+# Pure-Python packages from Debian's archive (sympy, mpmath, networkx) for
+# the tests of --packages, pinned by hash in the script.
+test-packages:
+	scripts/fetch-packages.sh build/test-packages
 
 test-ui: ui/node_modules/.package-lock.json
 	cd ui && npm test

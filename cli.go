@@ -211,7 +211,7 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("sandbox ready", "workers", pool.Stats().Workers, "rewind_mode", pool.Stats().Rewind)
+	log.Info("sandbox ready", "workers", pool.Stats().Workers, "rewind_mode", pool.Stats().Rewind, "packages", pool.Packages())
 	indexChanged := make(chan struct{}, 1)
 	deps, follow, err := aiDeps(cfg, log, db, indexChanged)
 	if err != nil {
@@ -222,7 +222,8 @@ func serve(cfg config, log *slog.Logger) error {
 		deps.Bus = db
 	}
 	cfg.server.Version = version
-	cfg.server.AllowedModules, cfg.server.AllowlistProfile = cfg.sandbox.AllowedModules, cfg.allowlistProfile
+	cfg.server.AllowedModules, cfg.server.AllowlistProfile = pool.AllowedModules(), cfg.allowlistProfile
+	cfg.server.Packages = pool.Packages()
 	cfg.server.MemoryLimitBytes, cfg.server.OutputLimitBytes = cfg.sandbox.MemoryLimit, cfg.sandbox.OutputLimit
 	cfg.server.ClientRuns = cfg.sandbox.ClientRuns
 	cfg.server.UI = ui.FS()

@@ -64,6 +64,7 @@ var settings = []setting{
 	{"timeout", "CR_RUN_TIMEOUT", "30s", "time limit of the program", "run"},
 	{"stdin", "", "", "file to use as the program's stdin (default: this process's stdin)", "run"},
 	{"allowed-modules", "CR_ALLOWED_MODULES", sandbox.ProfileStandard, "modules programs may import: a profile (standard: the computing standard library; classic: the original 27 modules) and/or module names, comma-separated", "serve run"},
+	{"packages", "CR_PACKAGES", "", "directory of unpacked pure-Python packages (e.g. sympy, networkx) served read-only to programs; each top-level name joins the allowlist", "serve run"},
 	{"anonymous-execution", "CR_ANONYMOUS_EXECUTION", "true", "let visitors without an account run code", "serve"},
 	{"rate-execute", "CR_RATE_EXECUTE", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per client IP", "serve"},
 	{"rate-execute-burst", "CR_RATE_EXECUTE_BURST", strconv.Itoa(server.DefaultExecuteBurst), "runs a client IP may make at once before the rate applies", "serve"},
@@ -141,6 +142,7 @@ func parse(command string, args []string, getenv func(string) string, usage io.W
 		MemoryLimit: p.size("memory-limit-mb", 1<<20),
 		OutputLimit: p.size("output-limit-kb", 1<<10),
 		CacheDir:    p.str("cache-dir"),
+		Packages:    p.str("packages"),
 	}
 	if profile, modules, err := sandbox.ResolveAllowlist(p.list("allowed-modules")); err != nil {
 		p.fail("allowed-modules", "CR_ALLOWED_MODULES", strings.TrimPrefix(err.Error(), "sandbox: "))

@@ -39,6 +39,8 @@ var (
 	guardSource string
 	//go:embed closure.py
 	closureSource string
+	//go:embed bytecode.py
+	bytecodeSource string
 )
 
 const (
@@ -60,11 +62,16 @@ type engine struct {
 	memLimit int        // a run's linear memory cap, in bytes
 	rewind   RewindMode // how instances return to their checkpoint (never RewindAuto)
 	wasi     wasiOriginals
-	ballast  int      // bytes the guard holds at the checkpoint: benchmarks of a larger image
-	globals  []string // exports of the module's mutable globals
+	ballast  int // bytes the guard holds at the checkpoint: benchmarks of a larger image
+	// notPreloaded lists (comma-separated) the packages the guard leaves to
+	// programs to import: benchmarks of packages imported after the
+	// checkpoint.
+	notPreloaded string
+	packages     []string // names of the operator's packages
+	globals      []string // exports of the module's mutable globals
 }
 
-func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitBytes int, library string) (*engine, error) {
+func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitBytes int, library, packages string) (*engine, error) {
 	rcfg := wazero.NewRuntimeConfigCompiler().
 		WithDebugInfoEnabled(false).                                            // DWARF traces make stopping a run take seconds
 		WithMemoryLimitPages(uint32((memLimitBytes + growthSlack) / pageSize)). // the instance enforces memLimitBytes per run
@@ -98,7 +105,17 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 		rt.Close(ctx)
 		return nil, err
 	}
-	prep, err := e.prepare(ctx, cacheDir)
+	var pkgs *packageDir
+	stdlibAllowed := allowed
+	if packages != "" {
+		if pkgs, err = loadPackages(packages); err != nil {
+			rt.Close(ctx)
+			return nil, err
+		}
+		stdlibAllowed = slices.DeleteFunc(slices.Clone(allowed), func(m string) bool { return slices.Contains(pkgs.names, m) })
+		e.packages = pkgs.names
+	}
+	prep, err := e.prepare(ctx, cacheDir, strings.Join(stdlibAllowed, ","))
 	if err != nil {
 		rt.Close(ctx)
 		return nil, err
@@ -115,10 +132,26 @@ func newEngine(ctx context.Context, cacheDir string, allowed []string, memLimitB
 			return nil, fmt.Errorf("sandbox: library: %w", err)
 		}
 	}
+	if pkgs != nil {
+		if err := e.withPackages(ctx, cacheDir, pkgs, prep.guardPyc); err != nil {
+			rt.Close(ctx)
+			return nil, err
+		}
+	}
 	return e, nil
 }
 
 func (e *engine) close(ctx context.Context) error { return e.rt.Close(ctx) }
+
+// servedBytes is the size of the files instances are served (held in the
+// Go heap).
+func (e *engine) servedBytes() int64 {
+	var n int64
+	for _, f := range e.stdlib {
+		n += int64(len(f.Data))
+	}
+	return n
+}
 
 // instantiateWASI provides WASI preview 1 with some functions replaced:
 // proc_exit ends a run and rewinds the instance, fd_datasync takes the
@@ -150,8 +183,8 @@ type prepared struct {
 
 // prepare runs closure.py against the full standard library, once per
 // allowlist and runtime: the answer is cached under cacheDir.
-func (e *engine) prepare(ctx context.Context, cacheDir string) (prepared, error) {
-	key := sha256.Sum256([]byte(e.allowCSV + "\x00" + closureSource + "\x00" + guardSource + "\x00" + string(stdlibZip[len(stdlibZip)-64:])))
+func (e *engine) prepare(ctx context.Context, cacheDir, allowCSV string) (prepared, error) {
+	key := sha256.Sum256([]byte(allowCSV + "\x00" + closureSource + "\x00" + guardSource + "\x00" + string(stdlibZip[len(stdlibZip)-64:])))
 	cacheFile := ""
 	if cacheDir != "" {
 		cacheFile = filepath.Join(cacheDir, "stdlib-"+hex.EncodeToString(key[:8])+".txt")
@@ -161,7 +194,7 @@ func (e *engine) prepare(ctx context.Context, cacheDir string) (prepared, error)
 			}
 		}
 	}
-	full, err := storedZip(stdlibZip, func(string) bool { return true }, nil)
+	full, err := wholeLibrary(nil)
 	if err != nil {
 		return prepared{}, err
 	}
@@ -171,7 +204,7 @@ func (e *engine) prepare(ctx context.Context, cacheDir string) (prepared, error)
 		"guard.py": &fstest.MapFile{Data: []byte(guardSource), Mode: 0o444},
 	}
 	cfg := e.baseConfig(fsys).
-		WithArgs("python", "-S", "-B", "-c", closureSource, e.allowCSV).
+		WithArgs("python", "-S", "-B", "-c", closureSource, allowCSV).
 		WithStdout(&out).WithStderr(&errOut).WithStdin(strings.NewReader(""))
 	mod, err := e.rt.InstantiateModule(ctx, e.compiled, cfg)
 	if mod != nil {
@@ -245,7 +278,7 @@ func filterZip(src []byte, keep, allowed []string, guardPyc []byte) ([]byte, err
 // the zip, and the directory dir under its own name beside it
 // (Config.Library).
 func withLibrary(stdlib fstest.MapFS, dir string, guardPyc []byte) error {
-	full, err := storedZip(stdlibZip, func(string) bool { return true }, map[string][]byte{guardModule + ".pyc": guardPyc})
+	full, err := wholeLibrary(guardPyc)
 	if err != nil {
 		return err
 	}
@@ -266,6 +299,16 @@ func withLibrary(stdlib fstest.MapFS, dir string, guardPyc []byte) error {
 		stdlib[path.Join(base, filepath.ToSlash(rel))] = &fstest.MapFile{Data: data, Mode: 0o444}
 		return nil
 	})
+}
+
+// wholeLibrary is the whole standard library as a stored zip, with the
+// compiled guard if guardPyc is not nil.
+func wholeLibrary(guardPyc []byte) ([]byte, error) {
+	var extra map[string][]byte
+	if guardPyc != nil {
+		extra = map[string][]byte{guardModule + ".pyc": guardPyc}
+	}
+	return storedZip(stdlibZip, func(string) bool { return true }, extra)
 }
 
 // storedZip copies the entries of src for which keep reports true, and adds

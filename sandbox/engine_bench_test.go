@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +16,7 @@ import (
 // what a worker spends when it replaces one.
 func BenchmarkNewInstance(b *testing.B) {
 	ctx := context.Background()
-	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit, "")
+	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit, "", "")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -126,4 +128,69 @@ func (p *Pool) workerRSS() int {
 		}
 	}
 	return most
+}
+
+// BenchmarkPackages prices an operator's packages (Debian's sympy, mpmath
+// and networkx, as make test fetches them into build/test-packages),
+// imported before the checkpoint (the default) or by each program after
+// it: hello, a program that uses sympy, the checkpoint image, a new
+// instance, and an idle worker's resident memory after the runs.
+func BenchmarkPackages(b *testing.B) {
+	dir := filepath.Join("..", "build", "test-packages")
+	if _, err := os.Stat(dir); err != nil {
+		b.Skipf("%s is missing: scripts/fetch-packages.sh fills it", dir)
+	}
+	sympy := "import sympy\nx = sympy.Symbol('x')\nprint(sympy.factor(x**2 - 1))"
+	for _, when := range []struct {
+		name  string
+		after bool
+	}{{"before-checkpoint", false}, {"after-checkpoint", true}} {
+		b.Run(when.name, func(b *testing.B) {
+			p := newTestPool(b, Config{Workers: 1, Standby: -1, Packages: dir, packagesAfterCheckpoint: when.after})
+			for _, prog := range []struct{ name, code string }{{"hello", "print('hello')"}, {"sympy", sympy}} {
+				b.Run(prog.name, func(b *testing.B) {
+					var samples []time.Duration
+					for b.Loop() {
+						start := time.Now()
+						res, err := p.Run(b.Context(), Request{Code: prog.code, Timeout: 30 * time.Second})
+						if err != nil || res.ExitCode != 0 {
+							b.Fatalf("got %+v, %v", res, err)
+						}
+						samples = append(samples, time.Since(start))
+					}
+					slices.Sort(samples)
+					b.ReportMetric(float64(samples[len(samples)/2].Microseconds())/1000, "p50-ms")
+				})
+			}
+			b.Run("idle", func(b *testing.B) {
+				for b.Loop() {
+				}
+				b.ReportMetric(float64(p.workerRSS())/(1<<20), "worker-rss-MiB")
+				b.ReportMetric(0, "ns/op")
+			})
+			b.Run("instance", func(b *testing.B) {
+				ctx := context.Background()
+				eng, err := newEngine(ctx, testCacheDir(), p.AllowedModules(), DefaultMemoryLimit, "", dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer eng.close(ctx)
+				if when.after {
+					eng.notPreloaded = strings.Join(eng.packages, ",")
+				}
+				var size int
+				for b.Loop() {
+					in, err := eng.newInstance(ctx)
+					if err != nil {
+						b.Fatal(err)
+					}
+					<-in.idle
+					size = in.ckpt.size
+					in.close()
+					<-in.exited
+				}
+				b.ReportMetric(float64(size)/(1<<20), "image-MiB")
+			})
+		})
+	}
 }

@@ -139,7 +139,7 @@ func (e *engine) newInstance(ctx context.Context) (*instance, error) {
 		WithSysFSMount(report, "/cr")
 	cfg := e.baseConfig(e.stdlib).
 		WithFSConfig(fsCfg).
-		WithArgs("python", "-S", "-B", "-c", "import "+guardModule, e.allowCSV, strconv.Itoa(e.ballast)).
+		WithArgs("python", "-S", "-B", "-c", "import "+guardModule, e.allowCSV, strconv.Itoa(e.ballast), e.notPreloaded).
 		WithStdin(in).
 		WithStdout(streamWriter{in, Stdout}).
 		WithStderr(streamWriter{in, Stderr}).

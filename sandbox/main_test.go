@@ -43,7 +43,7 @@ func testInstance(t testing.TB) *instance {
 func testInstanceMode(t testing.TB, mode RewindMode) *instance {
 	t.Helper()
 	ctx := context.Background()
-	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit, "")
+	eng, err := newEngine(ctx, testCacheDir(), DefaultAllowedModules, DefaultMemoryLimit, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,7 +31,9 @@ const startTimeout = 2 * time.Minute
 // runaway program is replaced at once while its successor starts.
 type Pool struct {
 	cfg      Config
-	rewind   RewindMode // resolved from cfg.Rewind
+	packages []string      // top-level names in cfg.Packages
+	start    time.Duration // bounds a worker's start (startTimeout, more with packages)
+	rewind   RewindMode    // resolved from cfg.Rewind
 	log      *slog.Logger
 	command  string
 	slots    chan struct{} // admitted runs: running plus queued
@@ -82,8 +85,28 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
+	var packages []string
+	start := startTimeout
+	if cfg.Packages != "" {
+		pkgs, err := loadPackages(cfg.Packages)
+		if err != nil {
+			return nil, err
+		}
+		packages = pkgs.names
+		// The first worker compiles the packages (≈ 20 ms a file here; once,
+		// then cached): give it time for that on a slow machine too.
+		start += time.Duration(len(pkgs.sources())) * 100 * time.Millisecond
+		cfg.AllowedModules = slices.Clone(cfg.AllowedModules)
+		for _, name := range packages {
+			if !slices.Contains(cfg.AllowedModules, name) {
+				cfg.AllowedModules = append(cfg.AllowedModules, name)
+			}
+		}
+	}
 	p := &Pool{
 		cfg:      cfg,
+		packages: packages,
+		start:    start,
 		rewind:   rewind,
 		log:      log,
 		command:  command,
@@ -104,6 +127,14 @@ func NewPool(cfg Config, log *slog.Logger) (*Pool, error) {
 	}
 	return p, nil
 }
+
+// AllowedModules is the import allowlist the pool's workers apply:
+// Config.AllowedModules and the packages' names.
+func (p *Pool) AllowedModules() []string { return slices.Clone(p.cfg.AllowedModules) }
+
+// Packages lists the top-level names of the operator's packages
+// (Config.Packages), sorted.
+func (p *Pool) Packages() []string { return slices.Clone(p.packages) }
 
 // Stats reports the pool's current state.
 func (p *Pool) Stats() Stats {
@@ -271,7 +302,7 @@ func (p *Pool) awaitReady(w *proc) {
 				return
 			case ok && f.typ == frameReplaced:
 				p.instanceReplaced(string(f.payload))
-				timer.Reset(startTimeout)
+				timer.Reset(p.start)
 				continue
 			case ok && f.typ == frameFatal:
 				p.log.Error("sandbox: worker failed", "error", string(f.payload))
@@ -535,20 +566,21 @@ func (p *Pool) spawn() (*proc, error) {
 	init, _ := json.Marshal(workerConfig{
 		CacheDir: p.cfg.CacheDir, AllowedModules: p.cfg.AllowedModules,
 		MemoryLimit: p.cfg.MemoryLimit, OutputLimit: p.cfg.OutputLimit, SnapshotBatch: p.cfg.snapshotBatch, Ballast: p.cfg.ballast,
-		Rewind: p.rewind, Library: p.cfg.Library,
+		Rewind: p.rewind, Library: p.cfg.Library, Packages: p.cfg.Packages,
+		PackagesAfterCheckpoint: p.cfg.packagesAfterCheckpoint,
 	})
-	if err := w.waitReady(init); err != nil {
+	if err := w.waitReady(init, p.start); err != nil {
 		p.retire(w)
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *proc) waitReady(init []byte) error {
+func (w *proc) waitReady(init []byte, limit time.Duration) error {
 	if err := w.fw.write(frameInit, init); err != nil {
 		return fmt.Errorf("send init: %w", err)
 	}
-	timer := time.NewTimer(startTimeout)
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case f, ok := <-w.frames:

@@ -31,7 +31,7 @@ var StandardModules = append(slices.Clone(ClassicModules),
 	"queue", "graphlib", "sched",
 	// text and data
 	"difflib", "unicodedata", "stringprep", "shlex", "struct", "base64", "binascii", "quopri",
-	"codecs", "hashlib", "hmac", "secrets", "uuid", "zlib", "gzip", "pickle", "pickletools", "html", "xml", "email",
+	"codecs", "hashlib", "hmac", "secrets", "uuid", "zlib", "gzip", "bz2", "lzma", "pickle", "pickletools", "html", "xml", "email",
 	"tomllib", "ipaddress", "colorsys", "locale", "gettext", "fnmatch",
 	// command lines (over sys.argv)
 	"argparse", "optparse", "getopt", "logging",
@@ -41,6 +41,16 @@ var StandardModules = append(slices.Clone(ClassicModules),
 // out, with the reason a program is given when it imports one. The list
 // lives in the guard (REFUSED_MODULES in guard.py), which gives the reason.
 var RefusedModules = guardDict("REFUSED_MODULES")
+
+// unavailablePackages are compiled packages people often import, which the
+// runtime does not have (UNAVAILABLE_PACKAGES in guard.py).
+var unavailablePackages = func() map[string]string {
+	out := map[string]string{}
+	for name := range guardSet("UNAVAILABLE_PACKAGES") {
+		out[name] = guardString("NOT_BUILT")
+	}
+	return out
+}()
 
 // Profile names for AllowedModules.
 const (
@@ -145,6 +155,9 @@ func guardLiteral(name, open, close, pattern string) [][]string {
 func ImportRefusal(module string) string {
 	top, _, _ := strings.Cut(module, ".")
 	reason, ok := RefusedModules[top]
+	if !ok {
+		reason, ok = unavailablePackages[top]
+	}
 	if !ok {
 		reason = "it is not in this server's allowlist"
 	}

@@ -58,6 +58,13 @@ type Config struct {
 	// than what the allowlist needs. It is for running CPython's own tests
 	// in the sandbox (make stdlib-tests: Lib/test); a server never sets it.
 	Library string
+	// Packages, if set, is a directory of unpacked pure-Python packages
+	// (an operator's: a course's helper module, sympy, networkx). Its
+	// top-level packages and modules join AllowedModules; they are served
+	// read-only beside the standard library, compiled to bytecode once
+	// (kept in CacheDir), and imported before the checkpoint. NewPool
+	// refuses a directory with a compiled extension module in it.
+	Packages string
 	// Command starts a worker: the path of an executable that calls
 	// ServeWorker when IsWorker reports true. Empty means this executable.
 	Command string
@@ -68,6 +75,9 @@ type Config struct {
 	// ballast is how many bytes the guard holds at the checkpoint
 	// (benchmarks of a larger image).
 	ballast int
+	// packagesAfterCheckpoint leaves the packages to programs to import
+	// (benchmarks of importing them before or after the checkpoint).
+	packagesAfterCheckpoint bool
 }
 
 // Defaults for Config fields left zero.

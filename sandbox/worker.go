@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 )
@@ -29,6 +30,9 @@ type workerConfig struct {
 	SnapshotBatch  int        `json:"snapshot_batch,omitempty"` // tests: how often the checkpoint is re-taken
 	Ballast        int        `json:"ballast,omitempty"`        // benchmarks: bytes the guard holds at the checkpoint
 	Library        string     `json:"library,omitempty"`        // Config.Library
+	Packages       string     `json:"packages,omitempty"`       // Config.Packages
+	// benchmarks: the packages are imported by programs, not before the checkpoint
+	PackagesAfterCheckpoint bool `json:"packages_after_checkpoint,omitempty"`
 }
 
 // runSpec is a run frame's payload.
@@ -66,18 +70,22 @@ func ServeWorker(in io.Reader, out io.Writer) int {
 	if cfg.SnapshotBatch > 0 {
 		snapshotBatch = cfg.SnapshotBatch
 	}
-	// Linear memory is mapped outside the Go heap and returned by each
-	// rewind; the heap itself holds little (the snapshot batch). Keep it so.
-	debug.SetMemoryLimit(128 << 20)
-	eng, err := newEngine(ctx, cfg.CacheDir, cfg.AllowedModules, cfg.MemoryLimit, cfg.Library)
+	eng, err := newEngine(ctx, cfg.CacheDir, cfg.AllowedModules, cfg.MemoryLimit, cfg.Library, cfg.Packages)
 	if err != nil {
 		fw.write(frameFatal, []byte(err.Error()))
 		return 1
 	}
+	// Linear memory is mapped outside the Go heap and returned by each
+	// rewind; the heap itself holds little beyond the files the instance is
+	// served (the snapshot batch). Keep it so.
+	debug.SetMemoryLimit(128<<20 + eng.servedBytes())
 	if cfg.Rewind != RewindAuto {
 		eng.rewind = cfg.Rewind
 	}
 	eng.ballast = cfg.Ballast
+	if cfg.PackagesAfterCheckpoint {
+		eng.notPreloaded = strings.Join(eng.packages, ",")
+	}
 	go func() {
 		defer close(frames)
 		for {

@@ -65,6 +65,9 @@ type Config struct {
 	// /health), AllowlistProfile the profile it came from.
 	AllowedModules   []string
 	AllowlistProfile string
+	// Packages are the top-level names of the operator's packages
+	// (sandbox.Config.Packages), which AllowedModules includes.
+	Packages []string
 	// MemoryLimitBytes and OutputLimitBytes are the sandbox's per-run caps,
 	// reported by /health (the sandbox enforces them).
 	MemoryLimitBytes, OutputLimitBytes int
@@ -432,6 +435,8 @@ type sandboxInfo struct {
 	// its modules, which the editor suggests and checks against.
 	Profile string   `json:"allowlist_profile"`
 	Modules []string `json:"allowed_modules"`
+	// Packages are the operator's packages (--packages) among Modules.
+	Packages []string `json:"packages"`
 }
 
 // runLimits are what one program may use (shown beside the time limit).
@@ -496,7 +501,8 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, code, healthBody{Status: status, Version: s.cfg.Version, Checks: checks, Limits: runLimits{
 		MaxTimeoutSeconds: s.cfg.MaxTimeout.Seconds(), MemoryBytes: s.cfg.MemoryLimitBytes, OutputBytes: s.cfg.OutputLimitBytes,
 		CodeBytes: s.cfg.MaxCodeBytes, PythonVersion: sandbox.PythonVersion, Clients: s.clientLimits()},
-		Sandbox: sandboxInfo{Workers: st.Workers, RewindMode: string(st.Rewind), Profile: s.cfg.AllowlistProfile, Modules: s.cfg.AllowedModules}})
+		Sandbox: sandboxInfo{Workers: st.Workers, RewindMode: string(st.Rewind), Profile: s.cfg.AllowlistProfile, Modules: s.cfg.AllowedModules,
+			Packages: append([]string{}, s.cfg.Packages...)}})
 	return nil
 }
 

@@ -49,7 +49,7 @@ func main() {
 	}
 	var out bytes.Buffer
 	for _, args := range [][]string{
-		{"-bench", "RewoundRun|IdleWorkerRSS", "./sandbox"},
+		{"-bench", "RewoundRun|IdleWorkerRSS|Packages", "./sandbox"},
 		{"-bench", ".", "./server"},
 	} {
 		cmd := exec.Command("go", append([]string{"test", "-run", "^$", "-benchtime", benchtime}, args...)...)
@@ -140,6 +140,14 @@ func printTable(w io.Writer, m metrics) {
 	for _, prof := range []string{"classic", "standard"} {
 		p := m["BenchmarkProfiles/"+prof]
 		fmt.Fprintf(w, "%-22s %12.2f %16.1f\n", prof, p["p50-ms"], p["worker-rss-MiB"])
+	}
+	if _, ok := m["BenchmarkPackages/before-checkpoint/idle"]; ok {
+		fmt.Fprintf(w, "\n%-30s %10s %12s %10s %12s %12s\n", "packages (sympy, mpmath, nx)", "hello p50", "sympy p50", "image MiB", "worker MiB", "instance s")
+		for _, when := range []string{"before-checkpoint", "after-checkpoint"} {
+			b := "BenchmarkPackages/" + when + "/"
+			fmt.Fprintf(w, "%-30s %10.2f %12.1f %10.1f %12.1f %12.2f\n", when, m[b+"hello"]["p50-ms"], m[b+"sympy"]["p50-ms"],
+				m[b+"instance"]["image-MiB"], m[b+"idle"]["worker-rss-MiB"], m[b+"instance"]["ns/op"]/1e9)
+		}
 	}
 	mem := m["BenchmarkWorkerMemory"]
 	fmt.Fprintf(w, "\n%-22s %9.1f MiB\n%-22s %9.1f MiB\n", "idle worker RSS", mem["worker-rss-MiB"], "server RSS", mem["server-rss-MiB"])

@@ -1,0 +1,3 @@
+from .shapes import Rect, area
+
+__all__ = ["Rect", "area"]
