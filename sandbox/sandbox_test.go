@@ -203,6 +203,8 @@ func TestPolicyViolations(t *testing.T) {
 		{"import os", "import os", 1, 1, "Import of module 'os' is not allowed: programs here have no files, processes or environment"},
 		{"import threading", "x = 1\nimport threading", 2, 1, "Import of module 'threading' is not allowed: programs here cannot start threads"},
 		{"import a module the runtime lacks", "import numpyy", 1, 1, "Import of module 'numpyy' is not allowed: it is not in this server's allowlist"},
+		{"import numpy, which the runtime has not", "import numpy as np", 1, 1, "Import of module 'numpy' is not allowed: the sandbox's runtime has no compiled packages beyond the standard library (an operator can add pure-Python packages with --packages)"},
+		{"from numpy's submodule", "from numpy.linalg import solve", 1, 1, "Import of module 'numpy.linalg' is not allowed: the sandbox's runtime has no compiled packages"},
 		{"from subprocess", "from subprocess import run", 1, 1, "Import of module 'subprocess' is not allowed"},
 		{"import socket", "import socket", 1, 1, "'socket'"},
 		{"import ctypes", "import ctypes", 1, 1, "'ctypes'"},

@@ -20,6 +20,16 @@ func TestRulesComeFromTheGuard(t *testing.T) {
 	}
 }
 
+// The editor says what the guard says of numpy (guard.py's
+// UNAVAILABLE_PACKAGES), not that the server's list leaves it out.
+func TestUnavailablePackage(t *testing.T) {
+	got := Program("import numpy as np\n", sandbox.DefaultAllowedModules)
+	want := "Import of module 'numpy' is not allowed: the sandbox's runtime has no compiled packages beyond the standard library (an operator can add pure-Python packages with --packages)"
+	if len(got) != 1 || got[0].Message != want {
+		t.Fatalf("got %v, want %q", got, want)
+	}
+}
+
 func TestLiteralImport(t *testing.T) {
 	if got := Program("__import__('doctest').testmod()\nx = __import__(\"math\").pi\n", sandbox.DefaultAllowedModules); len(got) != 0 {
 		t.Fatalf("allowed modules named in __import__: %v", got)
