@@ -237,7 +237,8 @@ func serve(cfg config, log *slog.Logger) error {
 	// Notifications from the processes sharing a PostgreSQL database: index
 	// changes wake the follower at once (it also polls), handoffs bring
 	// requests for this process's WebSocket connections.
-	go db.Listen(indexCtx, []string{store.ChannelIndex, store.ChannelHandoff, store.ChannelHandoffAck},
+	go srv.RunRooms(indexCtx)
+	go db.Listen(indexCtx, []string{store.ChannelIndex, store.ChannelHandoff, store.ChannelHandoffAck, store.ChannelRoom},
 		func(channel, payload string) {
 			if channel == store.ChannelIndex {
 				select {

@@ -65,6 +65,8 @@ var settings = []setting{
 	{"stdin", "", "", "file to use as the program's stdin (default: this process's stdin)", "run"},
 	{"allowed-modules", "CR_ALLOWED_MODULES", sandbox.ProfileStandard, "modules programs may import: a profile (standard: the computing standard library; classic: the original 27 modules) and/or module names, comma-separated", "serve run"},
 	{"packages", "CR_PACKAGES", "", "directory of unpacked pure-Python packages (e.g. sympy, networkx) served read-only to programs; each top-level name joins the allowlist", "serve run"},
+	{"room-size", "CR_ROOM_SIZE", strconv.Itoa(server.DefaultRoomSize), "how many people one room (a live shared editor) holds", "serve"},
+	{"room-idle", "CR_ROOM_IDLE", server.DefaultRoomIdle.String(), "how long a room nobody changes is kept before it expires", "serve"},
 	{"anonymous-execution", "CR_ANONYMOUS_EXECUTION", "true", "let visitors without an account run code", "serve"},
 	{"rate-execute", "CR_RATE_EXECUTE", strconv.Itoa(server.DefaultExecuteRate), "runs per minute per client IP", "serve"},
 	{"rate-execute-burst", "CR_RATE_EXECUTE_BURST", strconv.Itoa(server.DefaultExecuteBurst), "runs a client IP may make at once before the rate applies", "serve"},

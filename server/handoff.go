@@ -156,6 +156,8 @@ func (s *Server) Notified(channel, payload string) {
 			return
 		}
 		go s.takeHandoff(id, connID)
+	case store.ChannelRoom:
+		s.roomHub.notified(payload)
 	case store.ChannelHandoffAck:
 		var a handoffAck
 		if json.Unmarshal([]byte(payload), &a) == nil {

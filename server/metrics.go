@@ -25,6 +25,12 @@ type metrics struct {
 	sessionsRefused prometheus.Counter
 	// sign-ins refused by an account's back-off
 	signinsLocked prometheus.Counter
+	// rooms: created, members connected here, updates kept, messages
+	// refused by reason (rate, size, readonly, document, garbage)
+	roomsCreated prometheus.Counter
+	roomMembers  prometheus.Gauge
+	roomUpdates  prometheus.Counter
+	roomRefused  *prometheus.CounterVec
 }
 
 func newMetrics(runner Runner) *metrics {
@@ -59,12 +65,24 @@ func newMetrics(runner Runner) *metrics {
 		signinsLocked: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "coderemote_signins_locked_total", Help: "Sign-ins refused because the account backs off after repeated wrong passwords.",
 		}),
+		roomsCreated: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "coderemote_rooms_created_total", Help: "Rooms started.",
+		}),
+		roomMembers: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "coderemote_room_members", Help: "Room members connected to this process.",
+		}),
+		roomUpdates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "coderemote_room_updates_total", Help: "Document updates kept in rooms' logs.",
+		}),
+		roomRefused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "coderemote_room_messages_refused_total", Help: "Room messages refused, by reason (rate, size, readonly, document, garbage).",
+		}, []string{"reason"}),
 	}
 	stat := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.executions, m.execTime, m.wsConns, m.outboxLag,
-		m.sessionsMinted, m.sessionsRefused, m.signinsLocked,
+		m.sessionsMinted, m.sessionsRefused, m.signinsLocked, m.roomsCreated, m.roomMembers, m.roomUpdates, m.roomRefused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		stat("coderemote_execution_queue_depth", "Runs waiting for a sandbox worker.",
 			func() float64 { return float64(runner.Stats().Queued) }),

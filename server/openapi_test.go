@@ -89,13 +89,16 @@ func TestOpenAPIExamplesMatchTheHandlers(t *testing.T) {
 	_, pub, _ := call(t, s, "POST", "/snippets", tok, `{"code":"print(1)","title":"public","is_public":true}`)
 	_, sh, _ := call(t, s, "POST", "/share", "", `{"code":"print(1)"}`)
 	_, run, _ := call(t, s, "POST", "/execute", tok, `{"code":"print(1)"}`)
+	_, room, _ := call(t, s, "POST", "/rooms", tok, "")
 	ids := map[string]string{"/snippets/{id}": sn["id"].(string), "/search/similar/{id}": sn["id"].(string),
-		"/share/{id}": sh["id"].(string), "/jobs/{id}": run["job_id"].(string), "/public/snippets/{id}": pub["id"].(string)}
+		"/share/{id}": sh["id"].(string), "/jobs/{id}": run["job_id"].(string), "/public/snippets/{id}": pub["id"].(string),
+		"/rooms/{id}": room["id"].(string), "/rooms/{id}/history": room["id"].(string)}
 	skip := map[string]string{
 		"/execute/async": "needs a WebSocket (ws_test.go)", "/analyze/async": "needs a WebSocket (ws_test.go)",
 		"/auth/register": "the example's account is made by the login example's set-up",
 		"/auth/logout":   "would revoke the token the other examples use", "/ws": "a WebSocket upgrade",
-		"/metrics": "Prometheus text", "/": "HTML", "/s/{id}": "HTML", "/p/{id}": "HTML", "/docs": "HTML", "/openapi.json": "this document",
+		"/metrics": "Prometheus text", "/": "HTML", "/s/{id}": "HTML", "/p/{id}": "HTML", "/r/{id}": "HTML",
+		"/rooms/{id}/ws": "a WebSocket upgrade (rooms_test.go)", "/docs": "HTML", "/openapi.json": "this document",
 		"/snippets/{id} delete": "would delete the snippet the other examples use",
 	}
 	call(t, s, "POST", "/auth/register", "", `{"email":"ada@example.com","password":"correct horse","username":"ada"}`)

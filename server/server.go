@@ -38,6 +38,7 @@ type Store interface {
 	Job(ctx context.Context, id string) (owner string, view []byte, err error)
 	DeleteJob(ctx context.Context, id string) error
 	Shares
+	Rooms
 	Ping(ctx context.Context) error
 }
 
@@ -121,6 +122,10 @@ type Config struct {
 	WSOrigins []string
 	// WSPerIP caps the WebSocket connections open from one client address.
 	WSPerIP int
+	// RoomSize is how many people a room holds; RoomIdle how long a room
+	// nobody changes is kept.
+	RoomSize int
+	RoomIdle time.Duration
 	// JobOutputBytes bounds the output kept for GET /jobs/{id}, all jobs
 	// together (default 64 MiB).
 	JobOutputBytes int
@@ -192,6 +197,12 @@ func (c Config) withDefaults() Config {
 	if c.JobOutputBytes <= 0 {
 		c.JobOutputBytes = maxJobBytes
 	}
+	if c.RoomSize <= 0 {
+		c.RoomSize = DefaultRoomSize
+	}
+	if c.RoomIdle <= 0 {
+		c.RoomIdle = DefaultRoomIdle
+	}
 	if c.WSPerIP <= 0 {
 		c.WSPerIP = DefaultWSPerIP
 	}
@@ -237,15 +248,19 @@ func (c Config) withDefaults() Config {
 
 // Server is the HTTP handler of the whole API.
 type Server struct {
-	cfg         Config
-	auth        AuthConfig
-	log         *slog.Logger
-	runner      Runner
-	store       Store // nil without accounts
-	users       Users
-	known       *knownUsers // users as last read, for runs during a database outage
-	snippets    Snippets
-	shares      Shares
+	cfg      Config
+	auth     AuthConfig
+	log      *slog.Logger
+	runner   Runner
+	store    Store // nil without accounts
+	users    Users
+	known    *knownUsers // users as last read, for runs during a database outage
+	snippets Snippets
+	shares   Shares
+	rooms    Rooms
+	roomHub  *roomHub
+	// replica names this process to the others sharing the database.
+	replica     string
 	jwks        *jwks
 	analyzer    Analyzer
 	index       Index
@@ -317,7 +332,7 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		s.analyzer = analysis.Local{}
 	}
 	if deps.Store != nil {
-		s.users, s.snippets, s.shares = deps.Store, deps.Store, deps.Store
+		s.users, s.snippets, s.shares, s.rooms = deps.Store, deps.Store, deps.Store, deps.Store
 		s.index, s.embedder = deps.Index, deps.Embedder
 		if s.embedder == nil {
 			s.embedder = analysis.Local{}
@@ -327,6 +342,8 @@ func New(cfg Config, log *slog.Logger, deps Deps) *Server {
 		s.jwks = newJWKS(a.OIDC.Issuer, a.OIDC.JWKSURL, &http.Client{Timeout: 10 * time.Second})
 	}
 	s.runCtx, s.stopRuns = context.WithCancel(context.Background())
+	s.replica = newUUID()
+	s.roomHub = newRoomHub(s)
 	s.routes()
 	s.handler = s.middleware(http.HandlerFunc(s.route))
 	return s
@@ -367,6 +384,11 @@ func (s *Server) routes() {
 		s.handleRoute("GET /search/similar/{id}", s.handle(s.limited(s.searchSimilar)))
 		s.handleRoute("POST /share", s.handle(s.limited(s.createShare)))
 		s.handleRoute("GET /share/{id}", s.handle(s.getShare))
+		s.handleRoute("POST /rooms", s.handle(s.limited(s.createRoom)))
+		s.handleRoute("GET /rooms/{id}", s.handle(s.getRoom))
+		s.handleRoute("DELETE /rooms/{id}", s.handle(s.endRoom))
+		s.handleRoute("GET /rooms/{id}/history", s.handle(s.roomHistory))
+		s.handleRoute("GET /rooms/{id}/ws", s.handle(s.roomSocket))
 	}
 	s.handleRoute("POST /analyze", s.handle(s.limited(s.analyze)))
 	s.handleRoute("POST /analyze/async", s.handle(s.limited(s.analyzeAsync)))
@@ -376,6 +398,7 @@ func (s *Server) routes() {
 		if s.shares != nil {
 			s.handleRoute("GET /s/{id}", s.handle(s.sharePage))
 			s.handleRoute("GET /p/{id}", s.handle(s.publicSnippetPage))
+			s.handleRoute("GET /r/{id}", s.handle(s.roomPage))
 		}
 	}
 }

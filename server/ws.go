@@ -57,46 +57,20 @@ type wsIncoming struct {
 }
 
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
-	var user *store.User
 	r = r.WithContext(withRunning(r.Context())) // a connection is for running code
-	if tok := r.URL.Query().Get("token"); tok != "" {
-		u, herr := s.authenticate(r.Context(), tok)
-		if herr != nil {
-			return herr
-		}
-		user = u
-	} else if u, herr := s.optionalUser(r); herr != nil {
+	user, herr := s.socketUser(r)
+	if herr != nil {
 		return herr
-	} else {
-		user = u
 	}
 	ip := s.clientIP(r)
 	session := s.sessionOf(r)
-	// An address may hold WSPerIP connections per share: a class behind one
-	// address opens one each.
-	share := s.addressShare(caller{user: user, session: session, ip: ip}, time.Now())
-	s.mu.Lock()
-	if s.wsPerIP[ip] >= s.cfg.WSPerIP*share {
-		s.mu.Unlock()
-		return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Msg: "too many WebSocket connections from this address", RetryAfter: 10 * time.Second}
+	release, herr := s.holdSocket(caller{user: user, session: session, ip: ip})
+	if herr != nil {
+		return herr
 	}
-	s.wsPerIP[ip]++
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		if s.wsPerIP[ip]--; s.wsPerIP[ip] <= 0 {
-			delete(s.wsPerIP, ip)
-		}
-		s.mu.Unlock()
-	}()
-	// The server's read and write timeouts are for requests; a WebSocket
-	// lives as long as its pings answer.
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Time{})
-	rc.SetWriteDeadline(time.Time{})
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.WSOrigins})
-	if err != nil {
+	defer release()
+	c := s.acceptSocket(w, r)
+	if c == nil {
 		return nil // Accept has written the HTTP error
 	}
 	c.SetReadLimit(s.wsReadLimit())
@@ -119,6 +93,50 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	go conn.writeLoop()
 	conn.readLoop()
 	return nil
+}
+
+// socketUser is who opens a WebSocket: a token in ?token= (browsers cannot
+// set headers on one), or the usual Authorization header, or nobody.
+func (s *Server) socketUser(r *http.Request) (*store.User, *httpError) {
+	if tok := r.URL.Query().Get("token"); tok != "" {
+		return s.authenticate(r.Context(), tok)
+	}
+	return s.optionalUser(r)
+}
+
+// holdSocket counts a WebSocket against its address: an address may hold
+// WSPerIP connections per share (a class behind one address opens one
+// each). release gives the place back.
+func (s *Server) holdSocket(who caller) (release func(), herr *httpError) {
+	share := s.addressShare(who, time.Now())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wsPerIP[who.ip] >= s.cfg.WSPerIP*share {
+		return nil, &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Msg: "too many WebSocket connections from this address", RetryAfter: 10 * time.Second}
+	}
+	s.wsPerIP[who.ip]++
+	return func() {
+		s.mu.Lock()
+		if s.wsPerIP[who.ip]--; s.wsPerIP[who.ip] <= 0 {
+			delete(s.wsPerIP, who.ip)
+		}
+		s.mu.Unlock()
+	}, nil
+}
+
+// acceptSocket upgrades the request; nil when it could not (Accept has
+// written the HTTP error). The server's read and write timeouts are for
+// requests; a WebSocket lives as long as its pings answer.
+func (s *Server) acceptSocket(w http.ResponseWriter, r *http.Request) *websocket.Conn {
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{})
+	rc.SetWriteDeadline(time.Time{})
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.WSOrigins})
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 // wsReadLimit is the largest message a client may send: an execute message

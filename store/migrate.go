@@ -217,6 +217,71 @@ CREATE TABLE shares (
 		postgres: `ALTER TABLE snippets ADD COLUMN is_public boolean NOT NULL DEFAULT false;`,
 		sqlite:   `ALTER TABLE snippets ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;`,
 	},
+	{ // 10: rooms: live documents, their event log (Yjs updates, runs, owner
+		// controls) and who is in them (on every replica)
+		postgres: `
+CREATE TABLE rooms (
+	id text PRIMARY KEY,
+	owner_id text NOT NULL,
+	mode text NOT NULL,
+	editor text NOT NULL,
+	last_seq bigint NOT NULL DEFAULT 0,
+	log_bytes bigint NOT NULL DEFAULT 0,
+	snapshot bytea,
+	snapshot_seq bigint NOT NULL DEFAULT 0,
+	created_at timestamptz NOT NULL,
+	active_at timestamptz NOT NULL,
+	ended_at timestamptz
+);
+CREATE TABLE room_events (
+	room_id text NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	seq bigint NOT NULL,
+	kind text NOT NULL,
+	member text NOT NULL,
+	data bytea NOT NULL,
+	created_at timestamptz NOT NULL,
+	PRIMARY KEY (room_id, seq)
+);
+CREATE TABLE room_members (
+	room_id text NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	member text NOT NULL,
+	name text NOT NULL,
+	user_id text NOT NULL,
+	seen_at timestamptz NOT NULL,
+	PRIMARY KEY (room_id, member)
+);`,
+		sqlite: `
+CREATE TABLE rooms (
+	id TEXT PRIMARY KEY,
+	owner_id TEXT NOT NULL,
+	mode TEXT NOT NULL,
+	editor TEXT NOT NULL,
+	last_seq INTEGER NOT NULL DEFAULT 0,
+	log_bytes INTEGER NOT NULL DEFAULT 0,
+	snapshot BLOB,
+	snapshot_seq INTEGER NOT NULL DEFAULT 0,
+	created_at TEXT NOT NULL,
+	active_at TEXT NOT NULL,
+	ended_at TEXT
+);
+CREATE TABLE room_events (
+	room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	seq INTEGER NOT NULL,
+	kind TEXT NOT NULL,
+	member TEXT NOT NULL,
+	data BLOB NOT NULL,
+	created_at TEXT NOT NULL,
+	PRIMARY KEY (room_id, seq)
+);
+CREATE TABLE room_members (
+	room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	member TEXT NOT NULL,
+	name TEXT NOT NULL,
+	user_id TEXT NOT NULL,
+	seen_at TEXT NOT NULL,
+	PRIMARY KEY (room_id, member)
+);`,
+	},
 }
 
 // Migrate brings the schema up to date, one transaction per step. It is
