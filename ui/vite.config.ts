@@ -11,7 +11,7 @@ export default defineConfig({
       // monaco-vim imports Monaco by its pre-0.50 paths (esm/vs/…), which
       // monaco-editor 0.57's exports map no longer resolves; and its
       // "browser" build bundles an old copy of Monaco: use its ES module.
-      { find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/$1.js', import.meta.url)) },
+      { find: /^monaco-editor\/esm\/vs\/(.*?)(?:\.js)?$/, replacement: fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/$1.js', import.meta.url)) },
       { find: /^monaco-vim$/, replacement: fileURLToPath(new URL('./node_modules/monaco-vim/dist/index.mjs', import.meta.url)) },
     ],
   },
@@ -30,6 +30,7 @@ export default defineConfig({
       '/search': 'http://localhost:8080',
       '/analyze': 'http://localhost:8080',
       '/ws': { target: 'ws://localhost:8080', ws: true },
+      '/rooms': { target: 'ws://localhost:8080', ws: true },
     },
   },
   test: {

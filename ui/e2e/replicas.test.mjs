@@ -6,62 +6,8 @@
 // unless CODEREMOTE_REQUIRE_POSTGRES=1.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import net from 'node:net';
-import { launchBrowser, register, setCode, startServer } from './harness.mjs';
-
-const ADMIN = process.env.CODEREMOTE_TEST_POSTGRES || 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable';
-
-function psql(sql) {
-  execFileSync('psql', [ADMIN, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function postgresAvailable() {
-  try {
-    psql('SELECT 1');
-    return true;
-  } catch (e) {
-    if (process.env.CODEREMOTE_REQUIRE_POSTGRES === '1') throw new Error(`PostgreSQL at ${ADMIN}: ${e.stderr || e}`);
-    return false;
-  }
-}
-
-// roundRobin proxies each request, and each WebSocket upgrade, to the next
-// backend in turn.
-function roundRobin(backends) {
-  let next = 0;
-  const pick = () => new URL(backends[next++ % backends.length]);
-  const server = http.createServer((req, res) => {
-    const to = pick();
-    const up = http.request(
-      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode, r.headers);
-        r.pipe(res);
-      },
-    );
-    up.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(up);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    const to = pick();
-    const up = net.connect(Number(to.port), to.hostname, () => {
-      const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
-      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers}\r\n\r\n`);
-      up.write(head);
-      up.pipe(socket);
-      socket.pipe(up);
-    });
-    up.on('error', () => socket.destroy());
-    socket.on('error', () => up.destroy());
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+import { ADMIN, editorText, joinRoom, launchBrowser, postgresAvailable, psql, register, roundRobin, setCode, startRoom, startServer, typeAtEndOfFirstLine, until } from './harness.mjs';
 
 const env = {};
 const enabled = postgresAvailable();
@@ -150,4 +96,24 @@ test('register, run, save, analyze and search through three replicas', { skip: !
   await byComplexity.locator('.results-head').getByText('time O(log n)').waitFor();
   assert.deepEqual(await byComplexity.getByTestId('search-result').locator('.snippet-title').allInnerTexts(), ['Halving finder']);
   await page.context().close();
+});
+
+test('two people in one room through three replicas', { skip: !enabled && 'needs PostgreSQL' }, async () => {
+  // Each page's requests and its room socket land on whichever replica the
+  // proxy picks next: the two members are on different replicas.
+  const owner = await startRoom(env.browser, env.url, 'room-replicas@example.com', "print('across')\n");
+  const guest = await joinRoom(env.browser, owner.url(), 'Bea');
+  await until('the guest sees the code', async () => (await editorText(guest)).includes("print('across')"));
+  await typeAtEndOfFirstLine(owner, ' # ada');
+  await until('the owner’s edit at the guest', async () => (await editorText(guest)).includes('# ada'));
+  await typeAtEndOfFirstLine(guest, ' # bea');
+  await until('both to converge', async () => {
+    const [a, b] = [await editorText(owner), await editorText(guest)];
+    return a === b && a.includes('# ada # bea');
+  });
+  await guest.locator('[class*="yRemoteSelectionHead-"]').first().waitFor();
+  await owner.getByTestId('room-run').click();
+  for (const p of [owner, guest]) await p.getByTestId('room-run-output').first().getByText('across').waitFor();
+  await owner.context().close();
+  await guest.context().close();
 });

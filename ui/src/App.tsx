@@ -20,17 +20,15 @@ import { queryClient, useLibrary } from './library';
 import { useSession } from './session';
 import { runCode, startConnection } from './runner';
 import { useIDE } from './store';
+import { RoomView, roomIdInPath } from './components/RoomView';
 
 // Monaco (3 MB) loads after the page has painted; until then the code is in
 // a plain text area that can already be edited and run.
 const CodeEditor = lazy(() => import('./components/CodeEditor'));
 
 export function App() {
-  return (
-    <QueryClientProvider client={queryClient}>
-      <IDE />
-    </QueryClientProvider>
-  );
+  const room = roomIdInPath(location.pathname);
+  return <QueryClientProvider client={queryClient}>{room ? <RoomView id={room} /> : <IDE />}</QueryClientProvider>;
 }
 
 function IDE() {

@@ -7,6 +7,8 @@ import { useQuery } from '@tanstack/react-query';
 import { formatBytes } from '../lib/output';
 import { TIMEOUT_CHOICES, useIDE } from '../store';
 import { runCode, stopRun } from '../runner';
+import { useSession } from '../session';
+import { startRoom } from './RoomView';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -49,6 +51,7 @@ export function Toolbar({ children }: { children?: ReactNode }) {
           Reset example
         </button>
       )}
+      <StartRoomButton code={code} />
       <button onClick={() => setHistoryOpen(true)} title="The last runs in this browser">
         History
       </button>
@@ -86,5 +89,28 @@ export function Toolbar({ children }: { children?: ReactNode }) {
         )}
       </span>
     </div>
+  );
+}
+
+// StartRoomButton makes a live room with the current code in it (signed-in
+// users): whoever opens its link edits along.
+function StartRoomButton({ code }: { code: string }) {
+  const session = useSession((s) => s.session);
+  const openAuth = useSession((s) => s.openAuth);
+  const setNotice = useIDE((s) => s.setNotice);
+  return (
+    <button
+      data-testid="start-room"
+      title="A live room: everyone with the link edits this code with you and sees its runs"
+      onClick={() => {
+        if (!session) {
+          openAuth('Sign in to start a room.');
+          return;
+        }
+        startRoom(code).catch((e) => setNotice(`No room: ${e instanceof Error ? e.message : e}`));
+      }}
+    >
+      Start a room
+    </button>
   );
 }
