@@ -519,15 +519,38 @@ func (m *roomMember) readLoop(s *Server) {
 			m.cancel()
 			return
 		}
-		var msg roomIncoming
-		if herr := unmarshalStrict(data, &msg); herr != nil {
-			m.garbage("not a room message: " + herr.Msg)
+		msg, payload, why := parseRoomMessage(data)
+		if why != "" {
+			m.garbage(why)
 			return
 		}
-		if !m.handle(s, msg) {
-			return
-		}
+		m.handle(s, msg, payload)
 	}
+}
+
+// roomMessageTypes are the messages a member may send after its hello.
+var roomMessageTypes = map[string]bool{"update": true, "snapshot": true, "awareness": true, "run": true,
+	"stdin": true, "cancel": true, "mode": true, "ping": true}
+
+// parseRoomMessage decodes a member's message and, for an update, snapshot
+// or awareness message, its base64 payload. why says what is wrong with
+// one that is not a room message.
+func parseRoomMessage(data []byte) (msg roomIncoming, payload []byte, why string) {
+	if herr := unmarshalStrict(data, &msg); herr != nil {
+		return msg, nil, "not a room message: " + herr.Msg
+	}
+	if !roomMessageTypes[msg.Type] {
+		return msg, nil, "unknown message type " + quote(msg.Type)
+	}
+	switch msg.Type {
+	case "update", "snapshot", "awareness":
+		b, err := base64.StdEncoding.Strict().DecodeString(msg.Data)
+		if err != nil || len(b) == 0 {
+			return msg, nil, msg.Type + " data must be non-empty base64"
+		}
+		payload = b
+	}
+	return msg, payload, ""
 }
 
 // garbage disconnects a member that sent something that is not a room
@@ -540,19 +563,14 @@ func (m *roomMember) garbage(why string) {
 	m.cancel()
 }
 
-// handle acts on one message; false when the member was disconnected.
-func (m *roomMember) handle(s *Server, msg roomIncoming) bool {
+// handle acts on one message (parseRoomMessage's).
+func (m *roomMember) handle(s *Server, msg roomIncoming, data []byte) {
 	switch msg.Type {
 	case "update", "snapshot", "awareness":
-		data, err := base64.StdEncoding.Strict().DecodeString(msg.Data)
-		if err != nil || len(data) == 0 {
-			m.garbage(msg.Type + " data must be non-empty base64")
-			return false
-		}
 		if !m.limiter.take(time.Now()) {
 			s.metrics.roomRefused.WithLabelValues("rate").Inc()
 			m.sendError("rate_limited", "too many messages: at most "+strconv.Itoa(roomUpdateRate)+" a second; this one was dropped (rejoin to resynchronise)")
-			return true
+			return
 		}
 		switch msg.Type {
 		case "update":
@@ -572,11 +590,7 @@ func (m *roomMember) handle(s *Server, msg roomIncoming) bool {
 		m.control(s, msg)
 	case "ping":
 		m.sendJSON(roomMessage{Type: "pong"})
-	default:
-		m.garbage("unknown message type " + quote(msg.Type))
-		return false
 	}
-	return true
 }
 
 func (m *roomMember) update(s *Server, data []byte) {

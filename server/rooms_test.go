@@ -398,3 +398,23 @@ func status(t *testing.T, method, url, token string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func FuzzParseRoomMessage(f *testing.F) {
+	for _, seed := range []string{`{"type":"update","data":"AAEC"}`, `{"type":"awareness","data":""}`, `{"type":"run","code":"print(1)"}`,
+		`{"type":"mode","mode":"single","editor":"x"}`, `{"type":"snapshot","seq":3,"data":"AA=="}`, `not json`, `{"type":"update","data":"AA"}`, `[]`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		msg, payload, why := parseRoomMessage(data)
+		if why != "" {
+			return
+		}
+		if !roomMessageTypes[msg.Type] {
+			t.Fatalf("accepted type %q", msg.Type)
+		}
+		needs := msg.Type == "update" || msg.Type == "snapshot" || msg.Type == "awareness"
+		if needs != (len(payload) > 0) {
+			t.Fatalf("type %q with a payload of %d bytes", msg.Type, len(payload))
+		}
+	})
+}
