@@ -41,7 +41,7 @@ func forEachBackend(t *testing.T, cfg Config, f func(t *testing.T, s *Server)) {
 }
 
 // call makes a request and decodes the JSON answer.
-func call(t *testing.T, h http.Handler, method, path, token, body string) (int, map[string]any, http.Header) {
+func call(t testing.TB, h http.Handler, method, path, token, body string) (int, map[string]any, http.Header) {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -55,7 +55,7 @@ func call(t *testing.T, h http.Handler, method, path, token, body string) (int, 
 	return rec.Code, m, rec.Header()
 }
 
-func registerUser(t *testing.T, h http.Handler, email string) string {
+func registerUser(t testing.TB, h http.Handler, email string) string {
 	t.Helper()
 	code, m, _ := call(t, h, "POST", "/auth/register", "", `{"email":"`+email+`","password":"correct horse"}`)
 	if code != 201 {

@@ -149,6 +149,10 @@ func printTable(w io.Writer, m metrics) {
 				m[b+"instance"]["image-MiB"], m[b+"idle"]["worker-rss-MiB"], m[b+"instance"]["ns/op"]/1e9)
 		}
 	}
+	if r, ok := m["BenchmarkRoomLoad"]; ok {
+		fmt.Fprintf(w, "\n%-30s %9s %9s %10s %12s %12s\n", "room: 40 clients × 5 edits/s", "p50 ms", "p99 ms", "delivered", "server cores", "server MiB")
+		fmt.Fprintf(w, "%-30s %9.1f %9.1f %10.3f %12.2f %12.1f\n", "edit reaches all 39 others", r["p50-ms"], r["p99-ms"], r["delivered"], r["server-cores"], r["server-peak-MiB"])
+	}
 	mem := m["BenchmarkWorkerMemory"]
 	fmt.Fprintf(w, "\n%-22s %9.1f MiB\n%-22s %9.1f MiB\n", "idle worker RSS", mem["worker-rss-MiB"], "server RSS", mem["server-rss-MiB"])
 }
