@@ -29,11 +29,11 @@ const roomLoadEnv = "CODEREMOTE_ROOM_LOAD"
 
 // roomLoadResult is what the load generator reports.
 type roomLoadResult struct {
-	Edits      int     `json:"edits"`       // updates sent
-	Complete   int     `json:"complete"`    // updates every other client received
-	P50MS      float64 `json:"p50_ms"`      // time for an edit to reach every other client
+	Edits      int     `json:"edits"`    // updates sent
+	Complete   int     `json:"complete"` // updates every other client received
+	P50MS      float64 `json:"p50_ms"`   // time for an edit to reach every other client
 	P99MS      float64 `json:"p99_ms"`
-	Runs       int     `json:"runs"`        // runs whose output reached every client
+	Runs       int     `json:"runs"` // runs whose output reached every client
 	WallSecond float64 `json:"wall_seconds"`
 }
 
