@@ -418,3 +418,41 @@ func FuzzParseRoomMessage(f *testing.F) {
 		}
 	})
 }
+
+// A room keeps its document when everyone has left; after enough updates a
+// member is asked for a snapshot, and a newcomer then gets the snapshot
+// and only the updates after it.
+func TestRoomKeepsItsDocumentAndCompacts(t *testing.T) {
+	db := storetest.SQLite(t, t.TempDir())
+	base, owner, id := roomServer(t, db, Config{})
+	ada := joinRoom(t, base, id, owner, "Ada")
+	var compact roomMessage
+	for i := range roomCompactEvery + 5 {
+		ada.sendJSON(update([]byte{byte(i), byte(i >> 8), 1}))
+		msg := ada.await("the ack", func(m roomMessage) bool { return m.Type == "ack" || m.Type == "compact" })
+		if msg.Type == "compact" {
+			compact = msg
+			ada.await("the ack", ofType("ack"))
+		}
+		time.Sleep(30 * time.Millisecond) // under the rate limit
+	}
+	if compact.Seq == 0 {
+		t.Fatal("no member was asked for a snapshot")
+	}
+	ada.sendJSON(map[string]any{"type": "snapshot", "seq": compact.Seq, "data": base64.StdEncoding.EncodeToString([]byte("the whole document"))})
+	ada.sendJSON(map[string]any{"type": "ping"})
+	ada.await("the pong", ofType("pong"))
+	ada.c.Close(websocket.StatusNormalClosure, "")
+
+	bea := joinRoom(t, base, id, "", "Bea")
+	snap, _ := base64.StdEncoding.DecodeString(bea.welcome.Snapshot)
+	if string(snap) != "the whole document" || int64(len(bea.welcome.Updates)) != int64(roomCompactEvery+5)-compact.Seq {
+		t.Fatalf("welcome after compaction: snapshot %q, %d updates, last seq %d", snap, len(bea.welcome.Updates), bea.welcome.LastSeq)
+	}
+	// The log is whole for playback.
+	var hist struct{ Events []historyEvent }
+	json.Unmarshal(getJSON(t, base+"/rooms/"+id+"/history", owner), &hist)
+	if len(hist.Events) != roomCompactEvery+5 {
+		t.Fatalf("history has %d events", len(hist.Events))
+	}
+}

@@ -158,13 +158,26 @@ export class RoomClient {
     this.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', name: this.name, client_id: this.doc.clientID }));
     ws.onmessage = (e) => this.receive(JSON.parse(e.data as string));
+    let welcomed = false;
+    ws.addEventListener('message', () => (welcomed = true), { once: true });
     ws.onclose = () => {
       if (this.ws !== ws) return;
       if (this.stopped || this.state.status === 'ended' || this.state.status === 'refused') return;
       this.set({ status: 'offline' });
+      if (!welcomed) void this.checkGone();
       setTimeout(() => this.connect(), this.retry);
       this.retry = Math.min(this.retry * 2, 10000);
     };
+  }
+
+  // checkGone asks whether a room the socket could not reach still exists:
+  // an expired one is not retried.
+  private async checkGone(): Promise<void> {
+    const res = await fetch(`/rooms/${this.id}`).catch(() => null);
+    if (res?.status !== 404) return;
+    const body = (await res.json().catch(() => null)) as { detail?: string } | null;
+    this.stopped = true;
+    this.set({ status: 'refused', error: body?.detail ?? 'This room was not found.' });
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
