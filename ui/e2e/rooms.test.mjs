@@ -115,6 +115,18 @@ test('two people in one room: typing, cursors, runs, read-only, snippet, playbac
   await guest.reload();
   await guest.getByTestId('room-status').getByText('Live').waitFor();
   await until('the reloaded document', async () => (await editorText(guest)) === before);
+
+  // The owner ends the room: the guest is told, and the link no longer
+  // admits anyone.
+  owner.once('dialog', (d) => d.accept());
+  await owner.getByTestId('room-end').click();
+  await guest.getByTestId('room-status').getByText('This room has ended').waitFor();
+  const late = await (await env.browser.newContext()).newPage();
+  await late.goto(owner.url());
+  await late.getByTestId('room-name').fill('Late');
+  await late.getByTestId('room-join').click();
+  await late.getByTestId('room-status').getByText('This room has ended').waitFor();
+  await late.context().close();
   await owner.context().close();
   await guest.context().close();
 });
