@@ -87,10 +87,11 @@ type roomMessage struct {
 }
 
 type memberView struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Owner   bool   `json:"owner"`
-	CanEdit bool   `json:"can_edit"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	ClientID int64  `json:"client_id"` // the member's Yjs client id
+	Owner    bool   `json:"owner"`
+	CanEdit  bool   `json:"can_edit"`
 }
 
 // welcomeMessage is the first message a member gets: the document (a
@@ -241,7 +242,7 @@ func (lr *liveRoom) join(m *roomMember) *httpError {
 	if len(members) >= s.cfg.RoomSize {
 		return &httpError{Status: http.StatusForbidden, Code: "room_full", Msg: "this room is full (" + strconv.Itoa(s.cfg.RoomSize) + " people)"}
 	}
-	if err := s.rooms.TouchRoomMembers(ctx, lr.id, []store.RoomMember{{Member: m.id, Name: m.name, UserID: m.who.userID()}}, now); err != nil {
+	if err := s.rooms.TouchRoomMembers(ctx, lr.id, []store.RoomMember{{Member: m.id, Name: m.name, UserID: m.who.userID(), ClientID: int64(m.clientID)}}, now); err != nil {
 		return &httpError{Status: 500, Code: "internal", Msg: "internal error", Err: err}
 	}
 	lr.mu.Lock()
@@ -439,7 +440,7 @@ func (lr *liveRoom) broadcastMembers() {
 	for _, mem := range members {
 		owner := mem.UserID != "" && mem.UserID == lr.room.OwnerID
 		can := lr.room.Mode == "open" || owner || lr.room.Mode == "single" && mem.Member == lr.room.Editor
-		views = append(views, memberView{ID: mem.Member, Name: mem.Name, Owner: owner, CanEdit: can})
+		views = append(views, memberView{ID: mem.Member, Name: mem.Name, ClientID: mem.ClientID, Owner: owner, CanEdit: can})
 	}
 	b, _ := json.Marshal(roomMessage{Type: "members", Members: views})
 	for _, m := range lr.members {
@@ -452,7 +453,7 @@ func (lr *liveRoom) heartbeat(ctx context.Context, now time.Time) {
 	lr.mu.Lock()
 	members := make([]store.RoomMember, 0, len(lr.members))
 	for _, m := range lr.members {
-		members = append(members, store.RoomMember{Member: m.id, Name: m.name, UserID: m.who.userID()})
+		members = append(members, store.RoomMember{Member: m.id, Name: m.name, UserID: m.who.userID(), ClientID: int64(m.clientID)})
 	}
 	lr.mu.Unlock()
 	if len(members) > 0 {

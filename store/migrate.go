@@ -247,6 +247,7 @@ CREATE TABLE room_members (
 	member text NOT NULL,
 	name text NOT NULL,
 	user_id text NOT NULL,
+	client_id bigint NOT NULL,
 	seen_at timestamptz NOT NULL,
 	PRIMARY KEY (room_id, member)
 );`,
@@ -278,6 +279,7 @@ CREATE TABLE room_members (
 	member TEXT NOT NULL,
 	name TEXT NOT NULL,
 	user_id TEXT NOT NULL,
+	client_id INTEGER NOT NULL,
 	seen_at TEXT NOT NULL,
 	PRIMARY KEY (room_id, member)
 );`,

@@ -50,7 +50,9 @@ type RoomMember struct {
 	Member string
 	Name   string
 	UserID string // "" for an anonymous visitor
-	SeenAt time.Time
+	// ClientID is the member's Yjs client id (its cursor's colour).
+	ClientID int64
+	SeenAt   time.Time
 }
 
 // ErrRoomEnded is returned for a room that its owner ended.
@@ -190,9 +192,9 @@ func (d *DB) TouchRoomMembers(ctx context.Context, roomID string, members []Room
 			return fmt.Errorf("store: room %s: members: %w", roomID, err)
 		}
 		for _, m := range members {
-			_, err := d.exec(ctx, tx, `INSERT INTO room_members (room_id, member, name, user_id, seen_at) VALUES ($1, $2, $3, $4, $5)
+			_, err := d.exec(ctx, tx, `INSERT INTO room_members (room_id, member, name, user_id, client_id, seen_at) VALUES ($1, $2, $3, $4, $5, $6)
 				ON CONFLICT (room_id, member) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at`,
-				roomID, m.Member, m.Name, m.UserID, Time{at})
+				roomID, m.Member, m.Name, m.UserID, m.ClientID, Time{at})
 			if err != nil {
 				return fmt.Errorf("store: room %s: members: %w", roomID, err)
 			}
@@ -211,7 +213,7 @@ func (d *DB) LeaveRoom(ctx context.Context, roomID, member string) error {
 
 // RoomMembers lists a room's members seen since, oldest first.
 func (d *DB) RoomMembers(ctx context.Context, roomID string, since time.Time) ([]RoomMember, error) {
-	rows, err := d.query(ctx, d.db, `SELECT member, name, user_id, seen_at FROM room_members WHERE room_id = $1 AND seen_at >= $2 ORDER BY member`,
+	rows, err := d.query(ctx, d.db, `SELECT member, name, user_id, client_id, seen_at FROM room_members WHERE room_id = $1 AND seen_at >= $2 ORDER BY member`,
 		roomID, Time{since})
 	if err != nil {
 		return nil, fmt.Errorf("store: room %s: members: %w", roomID, err)
@@ -221,7 +223,7 @@ func (d *DB) RoomMembers(ctx context.Context, roomID string, since time.Time) ([
 	for rows.Next() {
 		var m RoomMember
 		var at Time
-		if err := rows.Scan(&m.Member, &m.Name, &m.UserID, &at); err != nil {
+		if err := rows.Scan(&m.Member, &m.Name, &m.UserID, &m.ClientID, &at); err != nil {
 			return nil, fmt.Errorf("store: room %s: members: %w", roomID, err)
 		}
 		m.SeenAt = at.Time

@@ -76,7 +76,7 @@ test('register, save, reload, load, autosave, star and delete a snippet', async 
   assert.equal(await page.getByTestId('output').innerText(), 'from my library\nedited');
 
   // Star it; the star survives a reload.
-  await page.getByRole('button', { name: 'Star' }).click();
+  await page.getByRole('button', { name: 'Star', exact: true }).click();
   await page.getByRole('button', { name: 'Unstar' }).waitFor();
   await page.reload();
   await page.getByRole('button', { name: 'Unstar' }).waitFor();

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { api } from '../lib/api';
 import { createSnippet } from '../lib/snippets';
-import { colorOf, RoomClient, textAt, type LiveRun, type RoomRun } from '../lib/room';
+import { colorOf, RoomClient, textAt, type LiveRun, type Member, type RoomRun } from '../lib/room';
 import { load, save } from '../lib/persist';
 import { useSession } from '../session';
 import { useIDE } from '../store';
@@ -193,14 +193,14 @@ function OwnerControls({ room, members, mode, editor }: { room: RoomClient; memb
   );
 }
 
-function Members({ members, me }: { members: { id: string; name: string; owner: boolean; can_edit: boolean }[]; me: string }) {
+function Members({ members, me }: { members: Member[]; me: string }) {
   return (
     <section aria-label="In the room" className="room-members" data-testid="room-members">
       <h2 className="small">In the room ({members.length})</h2>
       <ul>
-        {members.map((m, i) => (
+        {members.map((m) => (
           <li key={m.id}>
-            <span className="dot" style={{ background: colorOf(i) }} /> {m.name}
+            <span className="dot" style={{ background: colorOf(m.client_id) }} /> {m.name}
             {m.id === me && ' (you)'}
             {m.owner && ' · owner'}
             {!m.can_edit && ' · watching'}

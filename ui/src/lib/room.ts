@@ -11,6 +11,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwareness
 export interface Member {
   id: string;
   name: string;
+  client_id: number;
   owner: boolean;
   can_edit: boolean;
 }
