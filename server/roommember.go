@@ -31,7 +31,12 @@ type liveRoom struct {
 	room    store.Room // owner and controls, as of lastSeq
 	// updates counts updates since the last snapshot.
 	updates int64
+	// closed: the last member left and the hub forgot this state.
+	closed bool
 }
+
+// errRoomClosed: join found the room's state closed; ask the hub again.
+var errRoomClosed = &httpError{Status: http.StatusServiceUnavailable, Code: "retry", Msg: "retry"}
 
 // roomMember is one member's WebSocket connection.
 type roomMember struct {
@@ -164,12 +169,15 @@ func (s *Server) roomSocket(w http.ResponseWriter, r *http.Request) error {
 		m.refuse(herr.Code, herr.Msg)
 		return nil
 	}
-	lr := s.roomHub.live(room.ID)
-	m.lr = lr
-	if herr := lr.join(m); herr != nil {
-		s.roomHub.leave(lr, m)
-		m.refuse(herr.Code, herr.Msg)
-		return nil
+	var lr *liveRoom
+	for herr := errRoomClosed; herr == errRoomClosed; {
+		lr = s.roomHub.live(room.ID)
+		m.lr = lr
+		if herr = lr.join(m); herr != nil && herr != errRoomClosed {
+			s.roomHub.leave(lr, m)
+			m.refuse(herr.Code, herr.Msg)
+			return nil
+		}
 	}
 	s.metrics.roomMembers.Inc()
 	defer func() {
@@ -239,7 +247,13 @@ func (lr *liveRoom) join(m *roomMember) *httpError {
 	if err != nil {
 		return &httpError{Status: 500, Code: "internal", Msg: "internal error", Err: err}
 	}
-	if len(members) >= s.cfg.RoomSize {
+	others := 0
+	for _, mem := range members {
+		if mem.Member != m.id {
+			others++
+		}
+	}
+	if others >= s.cfg.RoomSize {
 		return &httpError{Status: http.StatusForbidden, Code: "room_full", Msg: "this room is full (" + strconv.Itoa(s.cfg.RoomSize) + " people)"}
 	}
 	if err := s.rooms.TouchRoomMembers(ctx, lr.id, []store.RoomMember{{Member: m.id, Name: m.name, UserID: m.who.userID(), ClientID: int64(m.clientID)}}, now); err != nil {
@@ -247,6 +261,9 @@ func (lr *liveRoom) join(m *roomMember) *httpError {
 	}
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
+	if lr.closed {
+		return errRoomClosed
+	}
 	room, err := s.rooms.Room(ctx, lr.id)
 	if err != nil {
 		return &httpError{Status: 500, Code: "internal", Msg: "internal error", Err: err}

@@ -235,27 +235,27 @@ func (h *roomHub) live(id string) *liveRoom {
 // leave removes a member; the room's state goes when its last local member
 // has left.
 func (h *roomHub) leave(lr *liveRoom, m *roomMember) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	lr.mu.Lock()
+	defer lr.mu.Unlock()
 	delete(lr.members, m.id)
-	empty := len(lr.members) == 0
-	lr.mu.Unlock()
-	if empty {
-		h.mu.Lock()
-		if lr2 := h.rooms[lr.id]; lr2 == lr && lr.size() == 0 {
-			delete(h.rooms, lr.id)
-		}
-		h.mu.Unlock()
+	if len(lr.members) == 0 && h.rooms[lr.id] == lr {
+		// Gone: a member that got this state from live() a moment ago
+		// finds it closed and asks again (join).
+		lr.closed = true
+		delete(h.rooms, lr.id)
 	}
 }
 
 // end ends a room: the log records it, every member (on every process) is
 // told and disconnected.
 func (h *roomHub) end(ctx context.Context, id string) error {
-	if err := h.s.rooms.EndRoom(ctx, id, store.Now()); err != nil {
-		return err
-	}
 	_, err := h.s.rooms.AppendRoomEvent(ctx, id, store.RoomEvent{Kind: "ended", Data: []byte("{}"), CreatedAt: store.Now()}, 0)
 	if err != nil && !errors.Is(err, store.ErrRoomEnded) {
+		return err
+	}
+	if err := h.s.rooms.EndRoom(ctx, id, store.Now()); err != nil {
 		return err
 	}
 	h.announce(id, roomMessage{Type: "ended"})
