@@ -371,7 +371,10 @@ func TestEachRunIsFresh(t *testing.T) {
 func TestLimits(t *testing.T) {
 	p := newTestPool(t, Config{Workers: 2, OutputLimit: 10000, MemoryLimit: 64 << 20})
 	t.Run("timeout in a Python loop keeps output", func(t *testing.T) {
-		res := run(t, p, "print('started', flush=True)\nwhile True:\n    pass", "", time.Second)
+		// 3 s: on a loaded 2-core machine (make test runs packages in
+		// parallel, under the race detector) a worker can be descheduled long
+		// enough that 1 s passed before its first output left it.
+		res := run(t, p, "print('started', flush=True)\nwhile True:\n    pass", "", 3*time.Second)
 		if !res.TimedOut || str(res.ErrorType) != ErrTypeTimeout || res.Stdout != "started\n" {
 			t.Fatalf("got timed_out=%v %s stdout %q", res.TimedOut, str(res.ErrorType), res.Stdout)
 		}
