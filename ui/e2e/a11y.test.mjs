@@ -1,6 +1,6 @@
 // Accessibility: axe-core (injected into the real page) finds no serious
 // or critical violations on the main page, the signed-in page and the
-// dialogs, in both themes.
+// dialogs, a room's pages, in both themes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -62,6 +62,20 @@ test('no serious or critical axe violations on the pages and dialogs', async () 
     await page.getByRole('button', { name: 'Share' }).click();
     await page.getByTestId('share-link').waitFor();
     await audit(page, `${theme}: share dialog`);
+    await page.keyboard.press('Escape');
+    // A room: the owner's page, its playback dialog, and a visitor's join form.
+    await page.getByTestId('start-room').click();
+    await page.getByTestId('room-status').getByText('Live').waitFor();
+    await page.getByTestId('room-editor').locator('.monaco-editor').waitFor();
+    await audit(page, `${theme}: room page`);
+    await page.getByTestId('room-playback').click();
+    await page.getByTestId('playback-slider').waitFor();
+    await audit(page, `${theme}: playback dialog`);
+    const visitor = await (await env.browser.newContext({ colorScheme: theme, bypassCSP: true })).newPage();
+    await visitor.goto(page.url());
+    await visitor.getByTestId('room-name').waitFor();
+    await audit(visitor, `${theme}: room join form`);
+    await visitor.context().close();
     await context.close();
   }
 });

@@ -27,6 +27,7 @@ export default function RoomEditor({ room, theme, readOnly, fontSize, onRun }: P
       language: 'python',
       theme: theme === 'dark' ? 'cr-dark' : 'cr-light',
       automaticLayout: true,
+      renderFinalNewline: 'on', // the dimmed number of the last line is too faint to read
       fontSize,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,

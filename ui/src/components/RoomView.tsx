@@ -284,7 +284,7 @@ function Playback({ id, onClose }: { id: string; onClose(): void }) {
           <p className="small">
             Step {at + 1} of {events.length} · {view.when && new Date(view.when).toLocaleTimeString()}
           </p>
-          <pre className="playback-code" data-testid="playback-code">
+          <pre className="playback-code" data-testid="playback-code" tabIndex={0} aria-label="The code at this step">
             {view.code}
           </pre>
           {view.runs.map((r) => (
