@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -41,7 +43,8 @@ var errRoomClosed = &httpError{Status: http.StatusServiceUnavailable, Code: "ret
 // roomMember is one member's WebSocket connection.
 type roomMember struct {
 	lr       *liveRoom
-	id       string
+	id       string // the member: stable across reconnections when the client sends a key
+	conn     string // this connection
 	name     string
 	clientID uint32 // the member's Yjs client id (its awareness entry)
 	who      caller
@@ -50,6 +53,9 @@ type roomMember struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	limiter  *tokenBucket
+
+	// replaced: the member has a newer connection (this one is being closed).
+	replaced bool
 
 	mu            sync.Mutex
 	lastAwareness string // the member's last awareness message (base64)
@@ -66,6 +72,7 @@ type roomIncoming struct {
 	// standard input for "stdin".
 	Data   string `json:"data"`
 	Seq    int64  `json:"seq"`
+	Key    string `json:"key"` // hello: the browser's secret for this room (the member's id follows from it)
 	Mode   string `json:"mode"`
 	Editor string `json:"editor"`
 	EOF    bool   `json:"eof"`
@@ -159,13 +166,13 @@ func (s *Server) roomSocket(w http.ResponseWriter, r *http.Request) error {
 	c.SetReadLimit(max(s.wsReadLimit(), 2*roomMaxUpdate))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	m := &roomMember{id: newUUID(), who: who, c: c, send: make(chan []byte, wsSendQueue), ctx: ctx, cancel: cancel,
+	m := &roomMember{id: newUUID(), conn: newUUID(), who: who, c: c, send: make(chan []byte, wsSendQueue), ctx: ctx, cancel: cancel,
 		limiter: newTokenBucket(roomUpdateRate, roomUpdateBurst)}
 	if !room.EndedAt.IsZero() {
 		m.refuse("room_ended", "this room has ended")
 		return nil
 	}
-	if herr := m.hello(s, user); herr != nil {
+	if herr := m.hello(s, user, room.ID); herr != nil {
 		m.refuse(herr.Code, herr.Msg)
 		return nil
 	}
@@ -185,10 +192,15 @@ func (s *Server) roomSocket(w http.ResponseWriter, r *http.Request) error {
 		m.cancelJob()
 		s.roomHub.leave(lr, m)
 		ctx := context.WithoutCancel(r.Context())
-		if err := s.rooms.LeaveRoom(ctx, room.ID, m.id); err != nil {
+		if err := s.rooms.LeaveRoom(ctx, room.ID, m.id, m.conn); err != nil {
 			s.log.Warn("rooms: leave", "error", err)
 		}
-		s.roomHub.announce(room.ID, roomMessage{Type: "left", From: m.id, ClientID: m.clientID, Replica: s.replica})
+		lr.mu.Lock()
+		replaced := m.replaced
+		lr.mu.Unlock()
+		if !replaced {
+			s.roomHub.announce(room.ID, roomMessage{Type: "left", From: m.id, ClientID: m.clientID, Replica: s.replica})
+		}
 		s.roomHub.announce(room.ID, roomMessage{Type: "members", Replica: s.replica})
 	}()
 	go m.writeLoop()
@@ -198,7 +210,7 @@ func (s *Server) roomSocket(w http.ResponseWriter, r *http.Request) error {
 }
 
 // hello reads the member's first message: its name and Yjs client id.
-func (m *roomMember) hello(s *Server, user *store.User) *httpError {
+func (m *roomMember) hello(s *Server, user *store.User, roomID string) *httpError {
 	ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
 	defer cancel()
 	_, data, err := m.c.Read(ctx)
@@ -217,7 +229,22 @@ func (m *roomMember) hello(s *Server, user *store.User) *httpError {
 		return errInvalid("a name of 1 to 40 characters is required to join a room")
 	}
 	m.name, m.clientID = name, msg.ClientID
+	if msg.Key != "" {
+		if len(msg.Key) < 16 || len(msg.Key) > 128 || strings.ContainsFunc(msg.Key, func(r rune) bool { return r <= ' ' || r > '~' }) {
+			return errInvalid("key must be 16 to 128 printable ASCII characters")
+		}
+		m.id = memberID(roomID, msg.Key)
+	}
 	return nil
+}
+
+// memberID derives a member's id from the secret key its browser keeps for
+// the room: a reconnection or a reload is the same member (an owner who let
+// one member edit keeps letting them), and the id the others see does not
+// give the key away.
+func memberID(roomID, key string) string {
+	sum := sha256.Sum256([]byte(roomID + "\x00" + key))
+	return "m" + hex.EncodeToString(sum[:12])
 }
 
 // refuse tells a client why it cannot join, and closes the connection.
@@ -256,13 +283,20 @@ func (lr *liveRoom) join(m *roomMember) *httpError {
 	if others >= s.cfg.RoomSize {
 		return &httpError{Status: http.StatusForbidden, Code: "room_full", Msg: "this room is full (" + strconv.Itoa(s.cfg.RoomSize) + " people)"}
 	}
-	if err := s.rooms.TouchRoomMembers(ctx, lr.id, []store.RoomMember{{Member: m.id, Name: m.name, UserID: m.who.userID(), ClientID: int64(m.clientID)}}, now); err != nil {
+	if err := s.rooms.TouchRoomMembers(ctx, lr.id, []store.RoomMember{{Member: m.id, Name: m.name, UserID: m.who.userID(), ClientID: int64(m.clientID), Conn: m.conn}}, now); err != nil {
 		return &httpError{Status: 500, Code: "internal", Msg: "internal error", Err: err}
 	}
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
 	if lr.closed {
 		return errRoomClosed
+	}
+	if old := lr.members[m.id]; old != nil { // the member reconnected before its old connection was noticed gone
+		old.replaced = true
+		go func() {
+			old.c.Close(websocket.StatusNormalClosure, "replaced by a newer connection")
+			old.cancel()
+		}()
 	}
 	room, err := s.rooms.Room(ctx, lr.id)
 	if err != nil {
@@ -470,7 +504,7 @@ func (lr *liveRoom) heartbeat(ctx context.Context, now time.Time) {
 	lr.mu.Lock()
 	members := make([]store.RoomMember, 0, len(lr.members))
 	for _, m := range lr.members {
-		members = append(members, store.RoomMember{Member: m.id, Name: m.name, UserID: m.who.userID(), ClientID: int64(m.clientID)})
+		members = append(members, store.RoomMember{Member: m.id, Name: m.name, UserID: m.who.userID(), ClientID: int64(m.clientID), Conn: m.conn})
 	}
 	lr.mu.Unlock()
 	if len(members) > 0 {

@@ -31,7 +31,7 @@ type Rooms interface {
 	EndRoom(ctx context.Context, roomID string, at time.Time) error
 	ExpireRooms(ctx context.Context, before time.Time) (int64, error)
 	TouchRoomMembers(ctx context.Context, roomID string, members []store.RoomMember, at time.Time) error
-	LeaveRoom(ctx context.Context, roomID, member string) error
+	LeaveRoom(ctx context.Context, roomID, member, conn string) error
 	RoomMembers(ctx context.Context, roomID string, since time.Time) ([]store.RoomMember, error)
 }
 
@@ -239,7 +239,9 @@ func (h *roomHub) leave(lr *liveRoom, m *roomMember) {
 	defer h.mu.Unlock()
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
-	delete(lr.members, m.id)
+	if lr.members[m.id] == m { // not replaced by the member's new connection
+		delete(lr.members, m.id)
+	}
 	if len(lr.members) == 0 && h.rooms[lr.id] == lr {
 		// Gone: a member that got this state from live() a moment ago
 		// finds it closed and asks again (join).

@@ -456,3 +456,58 @@ func TestRoomKeepsItsDocumentAndCompacts(t *testing.T) {
 		t.Fatalf("history has %d events", len(hist.Events))
 	}
 }
+
+// A member whose browser sends its key is the same member after a
+// reconnection: the owner's "this member edits" holds, and the list has
+// one entry for them.
+func TestRoomMemberSurvivesReconnection(t *testing.T) {
+	db := storetest.SQLite(t, t.TempDir())
+	base, owner, id := roomServer(t, db, Config{})
+	ada := joinRoom(t, base, id, owner, "Ada")
+	hello := func(name, key string) *roomClient {
+		rc, msg := dialRoomKey(t, base, id, name, key)
+		if msg.Type != "welcome" {
+			t.Fatalf("%s: %+v", name, msg)
+		}
+		return rc
+	}
+	key := "a-secret-key-of-this-browser-tab"
+	bea := hello("Bea", key)
+	members := ada.await("two members", func(m roomMessage) bool { return m.Type == "members" && len(m.Members) == 2 })
+	var beaID string
+	for _, m := range members.Members {
+		if m.Name == "Bea" {
+			beaID = m.ID
+		}
+	}
+	ada.sendJSON(map[string]any{"type": "mode", "mode": "single", "editor": beaID})
+	bea.await("single", ofType("mode"))
+
+	// The connection drops; the tab reconnects with the same key.
+	bea.c.CloseNow()
+	again := hello("Bea", key)
+	again.sendJSON(update([]byte("after the reconnection")))
+	again.await("the ack (the edit was allowed)", ofType("ack"))
+	time.Sleep(200 * time.Millisecond) // the old connection's leaving has been handled
+	list := ada.await("two members", func(m roomMessage) bool { return m.Type == "members" && len(m.Members) == 2 })
+	if a, b := list.Members[0], list.Members[1]; a.ID != beaID && b.ID != beaID {
+		t.Fatalf("Bea's id changed: %+v, was %s", list.Members, beaID)
+	}
+	// Another key is another member.
+	if _, msg := dialRoomKey(t, base, id, "Cy", "short"); msg.Code != "invalid" {
+		t.Fatalf("a short key: %+v", msg)
+	}
+}
+
+func dialRoomKey(t *testing.T, base, id, name, key string) (*roomClient, roomMessage) {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(base, "http") + "/rooms/" + id + "/ws"
+	c, _, err := websocket.Dial(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	rc := &roomClient{t: t, c: c}
+	rc.sendJSON(map[string]any{"type": "hello", "name": name, "client_id": 1, "key": key})
+	return rc, rc.await("an answer", func(roomMessage) bool { return true })
+}

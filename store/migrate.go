@@ -248,6 +248,7 @@ CREATE TABLE room_members (
 	name text NOT NULL,
 	user_id text NOT NULL,
 	client_id bigint NOT NULL,
+	conn text NOT NULL,
 	seen_at timestamptz NOT NULL,
 	PRIMARY KEY (room_id, member)
 );`,
@@ -280,6 +281,7 @@ CREATE TABLE room_members (
 	name TEXT NOT NULL,
 	user_id TEXT NOT NULL,
 	client_id INTEGER NOT NULL,
+	conn TEXT NOT NULL,
 	seen_at TEXT NOT NULL,
 	PRIMARY KEY (room_id, member)
 );`,

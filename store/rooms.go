@@ -52,7 +52,11 @@ type RoomMember struct {
 	UserID string // "" for an anonymous visitor
 	// ClientID is the member's Yjs client id (its cursor's colour).
 	ClientID int64
-	SeenAt   time.Time
+	// Conn is the member's current connection: a member that reconnects
+	// (elsewhere) takes the row over, and its old connection's leaving
+	// does not remove it.
+	Conn   string
+	SeenAt time.Time
 }
 
 // ErrRoomEnded is returned for a room that its owner ended.
@@ -192,9 +196,9 @@ func (d *DB) TouchRoomMembers(ctx context.Context, roomID string, members []Room
 			return fmt.Errorf("store: room %s: members: %w", roomID, err)
 		}
 		for _, m := range members {
-			_, err := d.exec(ctx, tx, `INSERT INTO room_members (room_id, member, name, user_id, client_id, seen_at) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (room_id, member) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at`,
-				roomID, m.Member, m.Name, m.UserID, m.ClientID, Time{at})
+			_, err := d.exec(ctx, tx, `INSERT INTO room_members (room_id, member, name, user_id, client_id, conn, seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+				ON CONFLICT (room_id, member) DO UPDATE SET name = excluded.name, client_id = excluded.client_id, conn = excluded.conn, seen_at = excluded.seen_at`,
+				roomID, m.Member, m.Name, m.UserID, m.ClientID, m.Conn, Time{at})
 			if err != nil {
 				return fmt.Errorf("store: room %s: members: %w", roomID, err)
 			}
@@ -203,9 +207,10 @@ func (d *DB) TouchRoomMembers(ctx context.Context, roomID string, members []Room
 	})
 }
 
-// LeaveRoom removes a member.
-func (d *DB) LeaveRoom(ctx context.Context, roomID, member string) error {
-	if _, err := d.exec(ctx, d.db, `DELETE FROM room_members WHERE room_id = $1 AND member = $2`, roomID, member); err != nil {
+// LeaveRoom removes a member, unless it has reconnected since (its row
+// names another connection than conn).
+func (d *DB) LeaveRoom(ctx context.Context, roomID, member, conn string) error {
+	if _, err := d.exec(ctx, d.db, `DELETE FROM room_members WHERE room_id = $1 AND member = $2 AND conn = $3`, roomID, member, conn); err != nil {
 		return fmt.Errorf("store: room %s: leave: %w", roomID, err)
 	}
 	return nil

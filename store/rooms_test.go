@@ -37,12 +37,24 @@ func TestRoomLog(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.SetRoomSnapshot(ctx, "r1", 1, []byte("older")) // ignored: not newer
-			if err := db.TouchRoomMembers(ctx, "r1", []RoomMember{{Member: "m", Name: "Ada", ClientID: 7}}, now); err != nil {
+			if err := db.TouchRoomMembers(ctx, "r1", []RoomMember{{Member: "m", Name: "Ada", ClientID: 7, Conn: "c1"}}, now); err != nil {
 				t.Fatal(err)
 			}
 			members, err := db.RoomMembers(ctx, "r1", now.Add(-time.Minute))
 			if err != nil || len(members) != 1 || members[0].Name != "Ada" || members[0].ClientID != 7 {
 				t.Fatalf("members: %+v, %v", members, err)
+			}
+			// The member reconnects (c2); the old connection's leaving keeps it.
+			db.TouchRoomMembers(ctx, "r1", []RoomMember{{Member: "m", Name: "Ada", ClientID: 7, Conn: "c2"}}, now)
+			if err := db.LeaveRoom(ctx, "r1", "m", "c1"); err != nil {
+				t.Fatal(err)
+			}
+			if members, _ := db.RoomMembers(ctx, "r1", now.Add(-time.Minute)); len(members) != 1 {
+				t.Fatalf("a stale connection's leaving removed the member: %+v", members)
+			}
+			db.LeaveRoom(ctx, "r1", "m", "c2")
+			if members, _ := db.RoomMembers(ctx, "r1", now.Add(-time.Minute)); len(members) != 0 {
+				t.Fatalf("the member did not leave: %+v", members)
 			}
 			if err := db.EndRoom(ctx, "r1", now); err != nil {
 				t.Fatal(err)

@@ -157,7 +157,7 @@ export class RoomClient {
     const q = this.token ? `?token=${encodeURIComponent(this.token)}` : '';
     const ws = new WebSocket(`${proto}//${location.host}/rooms/${this.id}/ws${q}`);
     this.ws = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', name: this.name, client_id: this.doc.clientID }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', name: this.name, client_id: this.doc.clientID, key: memberKey(this.id) }));
     ws.onmessage = (e) => this.receive(JSON.parse(e.data as string));
     let welcomed = false;
     ws.addEventListener('message', () => (welcomed = true), { once: true });
@@ -198,7 +198,11 @@ export class RoomClient {
         applyAwarenessUpdate(this.awareness, unb64(m.data), 'server');
         return;
       case 'left':
-        if (m.client_id) removeAwarenessStates(this.awareness, [m.client_id], 'server');
+        if (!m.client_id) return;
+        removeAwarenessStates(this.awareness, [m.client_id], 'server');
+        // An old connection of ours was noticed gone after we reconnected:
+        // show the others our cursor again.
+        if (m.client_id === this.doc.clientID) this.send({ type: 'awareness', data: b64(encodeAwarenessUpdate(this.awareness, [this.doc.clientID])) });
         return;
       case 'members':
         return this.set({ members: m.members ?? [] });
@@ -309,6 +313,21 @@ function hasContent(update: Uint8Array, server: Y.Doc, local: Y.Doc): boolean {
   const a = Y.encodeStateVector(server);
   const b = Y.encodeStateVector(local);
   return a.length !== b.length || a.some((x, i) => x !== b[i]);
+}
+
+/**
+ * memberKey is this tab's secret for a room (kept across reloads of the
+ * tab): the server derives the member's id from it, so a reconnection or a
+ * reload is the same member, whom the owner may have let edit.
+ */
+function memberKey(room: string): string {
+  const k = `coderemote.roomKey.${room}`;
+  let key = sessionStorage.getItem(k);
+  if (!key) {
+    key = crypto.randomUUID();
+    sessionStorage.setItem(k, key);
+  }
+  return key;
 }
 
 /** textAt replays a room's log up to (and including) index i of its updates. */
