@@ -187,6 +187,7 @@ export async function startRoom(browser, url, email, code) {
   const owner = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   owner.setDefaultTimeout(20000);
   await owner.goto(url);
+  await owner.getByTestId('connection').getByText('Live').waitFor(); // the IDE is up before signing in
   await register(owner, email);
   await setCode(owner, code);
   await owner.getByTestId('start-room').click();

@@ -4,7 +4,7 @@
 // replicas. Needs PostgreSQL (psql and a server at CODEREMOTE_TEST_POSTGRES,
 // default postgres://postgres@127.0.0.1:5432/test); skipped without one
 // unless CODEREMOTE_REQUIRE_POSTGRES=1.
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ADMIN, editorText, joinRoom, launchBrowser, postgresAvailable, psql, register, roundRobin, setCode, startRoom, startServer, typeAtEndOfFirstLine, until } from './harness.mjs';
@@ -25,6 +25,12 @@ before(async () => {
   env.proxy = await roundRobin(env.servers.map((s) => s.url));
   env.url = `http://127.0.0.1:${env.proxy.address().port}`;
   env.browser = await launchBrowser();
+});
+
+afterEach((t) => {
+  // A failure here is hard to see from the browser alone: show what the
+  // replicas logged (warnings and errors).
+  if (!t.passed) for (const [i, s] of (env.servers || []).entries()) console.log(`replica ${i}:\n${s.log().split('\n').filter((l) => / level=(WARN|ERROR) /.test(l)).slice(-30).join('\n')}`);
 });
 
 after(async () => {
@@ -114,6 +120,23 @@ test('two people in one room through three replicas', { skip: !enabled && 'needs
   await guest.locator('[class*="yRemoteSelectionHead-"]').first().waitFor();
   await owner.getByTestId('room-run').click();
   for (const p of [owner, guest]) await p.getByTestId('room-run-output').first().getByText('across').waitFor();
+
+  // The owner's controls reach the guest's replica; read-only holds there.
+  await owner.getByTestId('room-mode').selectOption('readonly');
+  await guest.getByText('Read-only: the owner is presenting.').waitFor();
+  await typeAtEndOfFirstLine(guest, 'ZZZ');
+  await typeAtEndOfFirstLine(owner, ' # teacher');
+  await until('the owner’s edit at the guest', async () => (await editorText(guest)).includes('# teacher'));
+  assert.ok(!(await editorText(owner)).includes('ZZZ'), 'a read-only guest changed the code');
+
+  // Save as a snippet and play back, whichever replicas answer.
+  owner.once('dialog', (d) => d.accept('Across replicas'));
+  await owner.getByTestId('room-save').click();
+  await owner.getByTestId('room-notice').getByText('Saved as the snippet').waitFor();
+  await owner.getByTestId('room-playback').click();
+  await owner.getByTestId('playback-slider').fill('0');
+  await until('the first step', async () => (await owner.getByTestId('playback-code').innerText()) === "print('across')\n");
+  await owner.keyboard.press('Escape');
   await owner.context().close();
   await guest.context().close();
 });
