@@ -52,7 +52,6 @@ type roomMember struct {
 	send     chan []byte
 	ctx      context.Context
 	cancel   context.CancelFunc
-	limiter  *tokenBucket
 
 	// replaced: the member has a newer connection (this one is being closed).
 	replaced bool
@@ -166,8 +165,7 @@ func (s *Server) roomSocket(w http.ResponseWriter, r *http.Request) error {
 	c.SetReadLimit(max(s.wsReadLimit(), 2*roomMaxUpdate))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	m := &roomMember{id: newUUID(), conn: newUUID(), who: who, c: c, send: make(chan []byte, wsSendQueue), ctx: ctx, cancel: cancel,
-		limiter: newTokenBucket(roomUpdateRate, roomUpdateBurst)}
+	m := &roomMember{id: newUUID(), conn: newUUID(), who: who, c: c, send: make(chan []byte, wsSendQueue), ctx: ctx, cancel: cancel}
 	if !room.EndedAt.IsZero() {
 		m.refuse("room_ended", "this room has ended")
 		return nil
@@ -619,7 +617,7 @@ func (m *roomMember) garbage(why string) {
 func (m *roomMember) handle(s *Server, msg roomIncoming, data []byte) {
 	switch msg.Type {
 	case "update", "snapshot", "awareness":
-		if !m.limiter.take(time.Now()) {
+		if ok, _ := s.roomHub.limiter.allow(m.id, time.Now()); !ok {
 			s.metrics.roomRefused.WithLabelValues("rate").Inc()
 			m.sendError("rate_limited", "too many messages: at most "+strconv.Itoa(roomUpdateRate)+" a second; this one was dropped (rejoin to resynchronise)")
 			return
@@ -852,31 +850,4 @@ func (m *roomMember) cancelJob() {
 	if m.job != nil {
 		m.job.cancel()
 	}
-}
-
-// tokenBucket allows rate events a second, burst at once.
-type tokenBucket struct {
-	mu     sync.Mutex
-	rate   float64
-	burst  float64
-	tokens float64
-	last   time.Time
-}
-
-func newTokenBucket(rate, burst int) *tokenBucket {
-	return &tokenBucket{rate: float64(rate), burst: float64(burst), tokens: float64(burst)}
-}
-
-func (b *tokenBucket) take(now time.Time) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if !b.last.IsZero() {
-		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
 }

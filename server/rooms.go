@@ -64,9 +64,14 @@ type roomHub struct {
 	s     *Server
 	mu    sync.Mutex
 	rooms map[string]*liveRoom
+	// limiter bounds each member's updates and awareness messages (keyed
+	// by member: a member who reconnects keeps its bucket).
+	limiter *rateLimiter
 }
 
-func newRoomHub(s *Server) *roomHub { return &roomHub{s: s, rooms: map[string]*liveRoom{}} }
+func newRoomHub(s *Server) *roomHub {
+	return &roomHub{s: s, rooms: map[string]*liveRoom{}, limiter: newRateLimiter(roomUpdateRate, roomUpdateBurst, maxLimiterKeys)}
+}
 
 // roomView is a room as GET /rooms/{id} shows it.
 type roomView struct {

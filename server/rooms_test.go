@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,6 +39,12 @@ func joinRoom(t *testing.T, base, id, token, name string) *roomClient {
 // roomMessage (and a welcome in rc.welcome).
 func dialRoom(t *testing.T, base, id, token, name string) (*roomClient, roomMessage) {
 	t.Helper()
+	return dialRoomWith(t, base, id, token, map[string]any{"type": "hello", "name": name, "client_id": len(name)})
+}
+
+// dialRoomWith connects and sends hello; it returns the first answer.
+func dialRoomWith(t *testing.T, base, id, token string, hello map[string]any) (*roomClient, roomMessage) {
+	t.Helper()
 	url := "ws" + strings.TrimPrefix(base, "http") + "/rooms/" + id + "/ws"
 	if token != "" {
 		url += "?token=" + token
@@ -51,7 +58,7 @@ func dialRoom(t *testing.T, base, id, token, name string) (*roomClient, roomMess
 	c.SetReadLimit(64 << 20)
 	t.Cleanup(func() { c.CloseNow() })
 	rc := &roomClient{t: t, c: c}
-	rc.sendJSON(map[string]any{"type": "hello", "name": name, "client_id": len(name)})
+	rc.sendJSON(hello)
 	_, data, err := c.Read(ctx)
 	if err != nil {
 		return rc, roomMessage{Type: "closed", Detail: err.Error()}
@@ -370,19 +377,11 @@ func getJSON(t *testing.T, url, token string) []byte {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var b strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			break
-		}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s %v", url, resp.StatusCode, b, err)
 	}
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b.String())
-	}
-	return []byte(b.String())
+	return b
 }
 
 func status(t *testing.T, method, url, token string) int {
@@ -501,13 +500,5 @@ func TestRoomMemberSurvivesReconnection(t *testing.T) {
 
 func dialRoomKey(t *testing.T, base, id, name, key string) (*roomClient, roomMessage) {
 	t.Helper()
-	url := "ws" + strings.TrimPrefix(base, "http") + "/rooms/" + id + "/ws"
-	c, _, err := websocket.Dial(context.Background(), url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.CloseNow() })
-	rc := &roomClient{t: t, c: c}
-	rc.sendJSON(map[string]any{"type": "hello", "name": name, "client_id": 1, "key": key})
-	return rc, rc.await("an answer", func(roomMessage) bool { return true })
+	return dialRoomWith(t, base, id, "", map[string]any{"type": "hello", "name": name, "client_id": 1, "key": key})
 }
